@@ -1,0 +1,1 @@
+// Builds the images the tests need, locally (no registry is reachable). Filled in by the simulator work.
