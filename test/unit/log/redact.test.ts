@@ -45,7 +45,7 @@ describe('redact', () => {
       request: { headers: { authorization: `token ${token}` } },
       cause,
     });
-    const out = redact({ err }) as { err: Record<string, unknown> };
+    const out = redact({ err }) as unknown as { err: Record<string, unknown> };
     const text = JSON.stringify(out);
     expect(text).not.toContain(token);
     expect(out.err.name).toBe('PortError');
