@@ -1,0 +1,152 @@
+import Docker from 'dockerode';
+import { Label, type ContainerInfo, type ContainerSpec, type ContainerState, type RuntimePort } from './port.js';
+import { demuxLogs } from './demux.js';
+import { isStatus, toRuntimeError } from './errors.js';
+
+export interface RuntimePortOptions {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  /** Called once per engine operation, for metrics. */
+  onOperation?: (op: string, result: 'ok' | 'error', durationMs: number) => void;
+}
+
+/** The RuntimePort on a real Docker engine (dockerode). Every engine error surfaces as a PortError. */
+export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
+  const docker =
+    opts.host !== undefined
+      ? new Docker({ host: opts.host, port: opts.port ?? 2375 })
+      : new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
+
+  async function op<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      const out = await fn();
+      opts.onOperation?.(name, 'ok', performance.now() - t0);
+      return out;
+    } catch (err) {
+      opts.onOperation?.(name, 'error', performance.now() - t0);
+      throw toRuntimeError(name, err);
+    }
+  }
+
+  return {
+    ping: () =>
+      op('ping', async () => {
+        const v = await docker.version();
+        return { version: v.Version, apiVersion: v.ApiVersion };
+      }),
+
+    list: (labels) =>
+      op('list', async () => {
+        const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+        const rows = await docker.listContainers({ all: true, filters });
+        return Promise.all(rows.map((r) => toInfo(docker, r)));
+      }),
+
+    create: (spec) => op('create', async () => (await docker.createContainer(toCreateOptions(spec))).id),
+
+    start: (id) =>
+      op('start', async () => {
+        try {
+          await docker.getContainer(id).start();
+        } catch (err) {
+          if (!isStatus(err, 304)) throw err; // already running
+        }
+      }),
+
+    stop: (id, graceSeconds) =>
+      op('stop', async () => {
+        try {
+          await docker.getContainer(id).stop({ t: Math.max(0, Math.round(graceSeconds)) });
+        } catch (err) {
+          if (!isStatus(err, 304)) throw err; // already stopped
+        }
+      }),
+
+    remove: (id) =>
+      op('remove', async () => {
+        try {
+          await docker.getContainer(id).remove({ v: true, force: true });
+        } catch (err) {
+          if (isStatus(err, 404)) return;
+          // Another remover got there first: the container is going away, which is what we want.
+          if (isStatus(err, 409) && /already in progress/i.test(String((err as Error).message))) return;
+          throw err;
+        }
+      }),
+
+    logs: (id, tail) =>
+      op('logs', async () => {
+        const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false });
+        return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
+      }),
+
+    imageExists: (image) =>
+      op('imageExists', async () => {
+        try {
+          await docker.getImage(image).inspect();
+          return true;
+        } catch (err) {
+          if (isStatus(err, 404)) return false;
+          throw err;
+        }
+      }),
+  };
+}
+
+function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  // `name:/path` and `/host:/path[:ro]` are binds; a bare `/path` is an anonymous volume (removed with v=true).
+  const binds = spec.volumes.filter((v) => v.includes(':'));
+  const anon = spec.volumes.filter((v) => !v.includes(':'));
+  return {
+    name: spec.name,
+    Image: spec.image,
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: spec.labels,
+    Volumes: anon.length ? Object.fromEntries(anon.map((p) => [p, {}])) : undefined,
+    HostConfig: {
+      NetworkMode: spec.network,
+      NanoCpus: spec.cpus !== undefined ? Math.round(spec.cpus * 1e9) : undefined,
+      Memory: spec.memoryBytes,
+      Binds: binds.length ? binds : undefined,
+      Privileged: spec.privileged,
+      RestartPolicy: { Name: 'no' },
+      AutoRemove: false,
+    },
+  };
+}
+
+const STATES = new Set<ContainerState>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+
+async function toInfo(docker: Docker, r: Docker.ContainerInfo): Promise<ContainerInfo> {
+  const state = (STATES.has(r.State as ContainerState) ? r.State : 'dead') as ContainerState;
+  const info: ContainerInfo = {
+    id: r.Id,
+    name: (r.Names?.[0] ?? '').replace(/^\//, ''),
+    image: r.Image,
+    state,
+    labels: r.Labels ?? {},
+    createdAt: parseCreatedAt(r.Labels?.[Label.CreatedAt]) ?? r.Created * 1000,
+  };
+  if (state === 'running') return info;
+  // Exit code and times are only in inspect; list stays one call for running containers (the common case).
+  try {
+    const d = await docker.getContainer(r.Id).inspect();
+    const started = Date.parse(d.State.StartedAt);
+    const finished = Date.parse(d.State.FinishedAt);
+    if (started > 0) info.startedAt = started;
+    if (finished > 0) info.finishedAt = finished;
+    if (state === 'exited' || state === 'dead') info.exitCode = d.State.ExitCode;
+  } catch (err) {
+    if (!isStatus(err, 404)) throw err; // removed between list and inspect: keep what list said
+  }
+  return info;
+}
+
+/** The label holds epoch ms or an ISO date; anything else falls back to the engine's time. */
+function parseCreatedAt(v: string | undefined): number | undefined {
+  if (!v) return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
