@@ -127,3 +127,6 @@ export interface GuardedPlan {
   held: Hold[];
   breaker: 'closed' | 'open' | 'half-open';
 }
+
+/** Every action but create: the ones that remove something. */
+export type RemovalAction = Exclude<Action, { kind: typeof ActionKind.Create }>;
