@@ -8,9 +8,10 @@ export type ScalingPolicy = (typeof ScalingPolicy)[keyof typeof ScalingPolicy];
 export const RunnerMode = { Jit: 'jit', RegistrationToken: 'registration-token' } as const;
 export type RunnerMode = (typeof RunnerMode)[keyof typeof RunnerMode];
 
+/** `runnerGroup` (a name) is resolved to an id by the GitHub port when only the name is given. */
 export type Scope =
-  | { kind: 'repo'; owner: string; repo: string; runnerGroupId?: number }
-  | { kind: 'org'; org: string; runnerGroupId?: number; repositories?: string[] };
+  | { kind: 'repo'; owner: string; repo: string; runnerGroupId?: number; runnerGroup?: string }
+  | { kind: 'org'; org: string; runnerGroupId?: number; runnerGroup?: string; repositories?: string[] };
 
 export interface RunnerTemplate {
   image: string;

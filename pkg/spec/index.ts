@@ -1,0 +1,13 @@
+export * from './types.js';
+export { SpecError, formatIssue, type SpecIssue } from './errors.js';
+export { parseDuration, parseMemory, formatDuration } from './duration.js';
+export { parseSpecText, type LoadedPool, type ParsedSpecs } from './parse.js';
+export { loadSpecs, specFiles } from './load.js';
+export { specFromEnv, hasClassicEnv, CLASSIC_DEFAULTS, CLASSIC_POOL_NAME, ENV_PREFIX } from './env.js';
+export { loadDotEnv, parseDotEnv } from './dotenv.js';
+export { specHash } from './hash.js';
+export { resolveSecretRef } from './secrets.js';
+export { nameHasPrefix } from './prefixes.js';
+export { defaultControllerSettings } from './controller.js';
+export { scalingDefaults, guardDefaults, graceDefaults, DEFAULT_LABELS, DEFAULT_GITHUB_API_URL } from './defaults.js';
+export { API_VERSION } from './schema.js';
