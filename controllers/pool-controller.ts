@@ -22,9 +22,9 @@ export interface LoopEvents {
 }
 export interface LoopMetrics {
   observeTick(pool: string, t: TickMetrics): void;
+  /** result: success | failure | busy */
   actionDone(pool: string, kind: string, result: string): void;
   runnerDestroyed(pool: string, reason: string): void;
-  runnerCreated?(pool: string): void;
 }
 export interface TickMetrics {
   desired: number;
@@ -33,6 +33,8 @@ export interface TickMetrics {
   breakerOpen: boolean;
   durationMs: number;
   outcome: string;
+  min?: number;
+  max?: number;
 }
 
 /** Where the pool's demand comes from (the manager's job cache, routed across pools). */
@@ -246,7 +248,9 @@ export class PoolController {
         queued: plan.queued,
         breakerOpen: guarded.breaker === 'open',
         durationMs: report.durationMs,
-        outcome: snapshot.registrations ? 'ok' : 'github-unreachable',
+        outcome: snapshot.registrations ? 'success' : 'github-unreachable',
+        min: spec.scaling.min,
+        max: spec.scaling.max,
       });
       return report;
     } catch (e) {
@@ -327,19 +331,18 @@ export class PoolController {
       switch (o.kind) {
         case 'created':
           this.totals.created++;
-          this.deps.metrics?.actionDone(spec.name, 'create', 'ok');
-          this.deps.metrics?.runnerCreated?.(spec.name);
+          this.deps.metrics?.actionDone(spec.name, 'create', 'success');
           log.info('runner created', { event: 'runner-created', runner: o.runnerName, registrationId: o.registrationId });
           break;
         case 'create-failed':
           this.memory = recordOutcome(this.memory, 'failure', now);
-          this.deps.metrics?.actionDone(spec.name, 'create', 'error');
+          this.deps.metrics?.actionDone(spec.name, 'create', 'failure');
           log.warn('runner creation failed', { event: 'create-failed', runner: o.runnerName, error: o.error });
           this.deps.events?.record(spec.name, 'Warning', 'CreateFailed', o.error, now);
           break;
         case 'deleted':
           this.totals.destroyed++;
-          this.deps.metrics?.actionDone(spec.name, o.action.kind, 'ok');
+          this.deps.metrics?.actionDone(spec.name, o.action.kind, 'success');
           this.deps.metrics?.runnerDestroyed(spec.name, o.action.kind);
           if (o.action.kind === ActionKind.ScaleDown)
             this.lastAction = { at: now, kind: 'scale-down', count: 1, reason: o.action.reason };
@@ -352,7 +355,7 @@ export class PoolController {
           this.deps.events?.record(spec.name, 'Normal', 'KeptBusy', `${o.action.runnerName} is running a job`, now);
           break;
         case 'delete-failed':
-          this.deps.metrics?.actionDone(spec.name, o.action.kind, 'error');
+          this.deps.metrics?.actionDone(spec.name, o.action.kind, 'failure');
           log.warn('removal failed', { event: 'delete-failed', runner: o.action.runnerName, error: o.error });
           this.deps.events?.record(spec.name, 'Warning', 'DeleteFailed', `${o.action.runnerName}: ${o.error}`, now);
           break;
