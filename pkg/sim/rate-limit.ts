@@ -12,7 +12,7 @@ export class Budgets {
     let b = this.byToken.get(token);
     if (!b || now >= b.resetAt) {
       b = { limit: this.limit, remaining: this.limit, resetAt: now + 3_600_000, used: 0 };
-      if (this.override) { b.remaining = this.override.remaining; b.used = this.limit - b.remaining; b.resetAt = this.override.resetAt; }
+      if (this.override && this.override.resetAt > now) { b.remaining = this.override.remaining; b.used = this.limit - b.remaining; b.resetAt = this.override.resetAt; }
       this.byToken.set(token, b);
     }
     return b;
