@@ -45,6 +45,8 @@ export interface PoolMemory {
   breakerOpenedAt?: number;
   /** registrations of ours seen without a container: id -> epoch ms first seen so */
   orphanSeenAt: Record<string, number>;
+  /** epoch ms of the latest failure; with consecutiveFailures >= threshold the breaker is open until + back-off */
+  lastFailureAt?: number;
 }
 
 export const emptyMemory = (): PoolMemory => ({ idleSince: {}, consecutiveFailures: 0, orphanSeenAt: {} });
@@ -81,6 +83,8 @@ export interface Groups {
   orphanRegistrations: Registration[];
   /** registrations this controller did not create; never touched */
   foreign: Registration[];
+  /** runners the actuators are removing right now: neither supply nor candidates */
+  deleting?: Runner[];
 }
 
 export const ActionKind = {
@@ -93,7 +97,13 @@ export const ActionKind = {
 export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
 
 export type Action =
-  | { kind: typeof ActionKind.Create; count: number; reason: string }
+  | {
+      kind: typeof ActionKind.Create;
+      count: number;
+      reason: string;
+      /** `minimum`: topping up to min (never held by the cooldown); `scale-up`: demand above the minimum */
+      purpose?: 'minimum' | 'scale-up';
+    }
   | {
       kind: typeof ActionKind.ScaleDown | typeof ActionKind.CleanupExited | typeof ActionKind.CleanupStuck;
       runnerName: string;
