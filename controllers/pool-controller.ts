@@ -189,7 +189,26 @@ export class PoolController {
     this.nudge('drain');
   }
 
+  private extraRunnersOnce = 0;
+
+  /**
+   * An operator's one-shot scale-up (API `scale-up`): the next tick's minimum is raised to the runners present plus
+   * `count`, within max and through the guards; later ticks size the pool as usual again.
+   */
+  requestRunners(count: number): void {
+    this.extraRunnersOnce += Math.max(0, Math.floor(count));
+    this.nudge('scale-up-requested');
+  }
+
   private effectiveSpec(): PoolSpec {
+    if (!this.draining && this.extraRunnersOnce > 0) {
+      const t = this.last;
+      const g = t?.plan.groups;
+      const present = (g ? g.idle.length + g.busy.length + g.starting.length : 0) + (t?.snapshot.inFlight.creating ?? 0);
+      const min = Math.min(this.spec.scaling.max, Math.max(this.spec.scaling.min, present + this.extraRunnersOnce));
+      this.extraRunnersOnce = 0;
+      return { ...this.spec, scaling: { ...this.spec.scaling, min } };
+    }
     if (!this.draining) return this.spec;
     return { ...this.spec, scaling: { ...this.spec.scaling, min: 0, max: 0, idleTimeoutMs: 0, idleBuffer: 0 } };
   }
