@@ -1,7 +1,7 @@
 // Every body the simulator serves, successes and errors, validated against the operation's response schema in
 // GitHub's OpenAPI description (committed subset, see scripts/extract-openapi.mjs).
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { startSimulator, type Simulator } from '../../pkg/sim/index.js';
 import { FakeRunner } from '../../pkg/sim/fake-runner.js';
