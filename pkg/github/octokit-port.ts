@@ -107,11 +107,13 @@ export function createGitHubPort(opts: GitHubPortOptions): GitHubPort {
     const route = `${options.method} ${options.url}`;
     const key = options.method === 'GET' ? octokit.request.endpoint.parse(options).url : undefined;
     const cached = key ? etags.get(key) : undefined;
-    const sent = cached ? { ...options, headers: { ...options.headers, 'if-none-match': cached.etag } } : options;
+    // Hooks are bound to this options object, so the header goes in by mutation; a fresh headers object keeps a
+    // pager's shared one clean.
+    if (cached) options.headers = { ...options.headers, 'if-none-match': cached.etag };
     const report = (status: number, notModified = false) =>
       opts.onRequest?.({ route, status, notModified, durationMs: performance.now() - t0 });
     try {
-      const res = await request(sent);
+      const res = await request(options);
       lastRateLimit = rateLimitFromHeaders(res.headers as Record<string, string>) ?? lastRateLimit;
       const etag = res.headers.etag;
       if (key && etag) etags.set(key, { etag, status: res.status, url: res.url, headers: { ...res.headers }, data: res.data });
@@ -137,16 +139,21 @@ export function createGitHubPort(opts: GitHubPortOptions): GitHubPort {
     }
   }
 
+  /**
+   * Page-number pagination by hand rather than octokit.paginate, whose follow-up requests lose the route template
+   * (needed for low-cardinality metrics and error messages). Stops at the last page or after `maxPages`.
+   */
   async function pages<T>(route: string, params: Record<string, unknown>, maxPages: number): Promise<T[]> {
     const out: T[] = [];
-    let n = 0;
-    try {
-      for await (const page of octokit.paginate.iterator(route, params)) {
-        out.push(...(page.data as T[]));
-        if (++n >= maxPages) break;
+    for (let page = 1; page <= maxPages; page++) {
+      let res: { data: unknown; headers: Record<string, unknown> };
+      try {
+        res = await octokit.request(route, { ...params, page });
+      } catch (err) {
+        throw toGitHubError(route, err);
       }
-    } catch (err) {
-      throw toGitHubError(route, err);
+      out.push(...itemsOf<T>(res.data));
+      if (!/rel="next"/.test(String(res.headers.link ?? ''))) break;
     }
     return out;
   }
@@ -201,6 +208,13 @@ export function createGitHubPort(opts: GitHubPortOptions): GitHubPort {
 
     rateLimit: () => (lastRateLimit ? { ...lastRateLimit } : undefined),
   };
+}
+
+/** A list endpoint answers an array, or `{ total_count, <items>: [...] }`. */
+function itemsOf<T>(data: unknown): T[] {
+  if (Array.isArray(data)) return data as T[];
+  const arr = Object.values((data ?? {}) as Record<string, unknown>).find(Array.isArray);
+  return (arr ?? []) as T[];
 }
 
 interface RawRunner {
