@@ -11,6 +11,18 @@ export interface RuntimePortOptions {
   onOperation?: (op: string, result: 'ok' | 'error', durationMs: number) => void;
 }
 
+/**
+ * A Docker endpoint as operators write it (`unix:///var/run/docker.sock`, a bare socket path, `tcp://host:2375`,
+ * `http://host:2375`) as options for createRuntimePort.
+ */
+export function parseDockerEndpoint(endpoint: string | undefined): Pick<RuntimePortOptions, 'socketPath' | 'host' | 'port'> {
+  if (!endpoint) return {};
+  if (endpoint.startsWith('unix://')) return { socketPath: endpoint.slice('unix://'.length) };
+  if (endpoint.startsWith('/')) return { socketPath: endpoint };
+  const u = new URL(endpoint.replace(/^tcp:/, 'http:'));
+  return { host: u.hostname, port: u.port ? Number(u.port) : 2375 };
+}
+
 /** The RuntimePort on a real Docker engine (dockerode). Every engine error surfaces as a PortError. */
 export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
   const docker =

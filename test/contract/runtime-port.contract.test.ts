@@ -221,3 +221,13 @@ describe('dockerode port: create options reach the engine', () => {
     await expect(docker.getVolume(anon!.Name!).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 });
+
+test('an engine that is not there is unreachable, for the real port and the fake alike', async () => {
+  const real = createRuntimePort({ socketPath: `/tmp/shghar-no-engine-${RUN}.sock` });
+  const fake = new FakeRuntime().failNext('*', 'unreachable');
+  for (const port of [real, fake]) {
+    const e = await port.ping().then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(PortError);
+    expect((e as PortError).kind).toBe('unreachable');
+  }
+});
