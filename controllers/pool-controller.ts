@@ -293,7 +293,7 @@ export class PoolController {
     const creates = guarded.allowed.filter((a) => a.kind === ActionKind.Create);
     const removals = guarded.allowed.filter((a) => a.kind !== ActionKind.Create);
     const count = creates.reduce((n, a) => n + (a.kind === ActionKind.Create ? a.count : 0), 0);
-    for (const a of removals) this.noteExit(a, snapshot, now);
+    for (const a of removals) this.noteExit(spec, a, snapshot, now);
     if (removals.length) {
       this.track(
         this.actuators.removeRunners(spec, removals).then((outcomes) => this.onOutcomes(spec, outcomes, log)),
@@ -324,11 +324,11 @@ export class PoolController {
   }
 
   /** An exited container tells the breaker whether the runner did its work (exit 0) or failed. */
-  private noteExit(a: Action, snapshot: Snapshot, now: number): void {
+  private noteExit(spec: PoolSpec, a: Action, snapshot: Snapshot, now: number): void {
     if (a.kind !== ActionKind.CleanupExited || snapshot.inFlight.deleting.includes(a.runnerName)) return;
     const c = snapshot.containers.find((x) => x.id === a.containerId);
     if (c?.exitCode === undefined) return;
-    this.memory = recordOutcome(this.memory, c.exitCode === 0 ? 'success' : 'failure', now);
+    this.memory = recordOutcome(this.memory, c.exitCode === 0 ? 'success' : 'failure', now, spec.guards.breakerThreshold);
   }
 
   private track(p: Promise<unknown>): void {
@@ -354,7 +354,7 @@ export class PoolController {
           log.info('runner created', { event: 'runner-created', runner: o.runnerName, registrationId: o.registrationId });
           break;
         case 'create-failed':
-          this.memory = recordOutcome(this.memory, 'failure', now);
+          this.memory = recordOutcome(this.memory, 'failure', now, spec.guards.breakerThreshold);
           this.deps.metrics?.actionDone(spec.name, 'create', 'failure');
           log.warn('runner creation failed', { event: 'create-failed', runner: o.runnerName, error: o.error });
           this.deps.events?.record(spec.name, 'Warning', 'CreateFailed', o.error, now);

@@ -1,0 +1,24 @@
+import { startWorld, until, poolDoc, type World } from '../helpers/world.js';
+
+const online = async (w: World) => (await w.sim.control.state()).runners.filter((r) => r.status === 'online').length;
+
+describe('the reconcile loop on real Docker against the simulator', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w.close();
+  });
+
+  test('keeps the minimum online, serves queued jobs, and returns to the minimum', async () => {
+    w.start(poolDoc({ name: 'smoke', min: 2, max: 4 }));
+    await until('2 online runners', async () => (await online(w)) === 2);
+    for (let i = 0; i < 3; i++) await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted'], durationMs: 500 });
+    await until('3 jobs completed', async () => (await w.sim.control.state()).jobs.filter((j) => j.status === 'completed').length === 3, 30_000);
+    await until('back to 2 online', async () => (await online(w)) === 2);
+    // Ephemeral runners that served a job are gone: no exited container and no offline registration is left.
+    await until('exited containers cleaned up', async () => (await w.containers()).every((c) => c.state === 'running'));
+    expect((await w.sim.control.state()).runners.every((r) => r.status === 'online')).toBe(true);
+  });
+});
