@@ -20,6 +20,8 @@ export interface FakeRuntimeOptions {
   images?: string[];
   /** The fake's clock (epoch ms), so tests can run on simulated time. */
   now?: () => number;
+  /** Added to every call (real time), to exercise concurrency limits; 0 by default. */
+  latencyMs?: number;
 }
 
 /**
@@ -32,11 +34,14 @@ export class FakeRuntime implements RuntimePort {
   private readonly images: Set<string> | undefined;
   private readonly failures: { method: RuntimeMethod | '*'; error: PortError; times: number }[] = [];
   private readonly now: () => number;
+  private readonly latencyMs: number;
   private startHooks: ((c: ContainerInfo, spec: ContainerSpec) => void)[] = [];
+  private exitHooks: ((c: ContainerInfo, spec: ContainerSpec) => void)[] = [];
 
   constructor(opts: FakeRuntimeOptions = {}) {
     this.images = opts.images ? new Set(opts.images.map(normalizeImage)) : undefined;
     this.now = opts.now ?? Date.now;
+    this.latencyMs = opts.latencyMs ?? 0;
   }
 
   // --- failure injection and world helpers -------------------------------------------------------
@@ -52,10 +57,7 @@ export class FakeRuntime implements RuntimePort {
 
   /** Simulates the container's process exiting with `code`. */
   exit(id: string, code: number): void {
-    const c = this.mustGet(id);
-    c.info.state = 'exited';
-    c.info.exitCode = code;
-    c.info.finishedAt = this.now();
+    this.finish(this.mustGet(id), code);
   }
 
   /** Appends lines to the container's log. */
@@ -70,6 +72,11 @@ export class FakeRuntime implements RuntimePort {
   /** Called after every successful start, e.g. to bring a fake runner online in a FakeGitHub. */
   onStart(hook: (c: ContainerInfo, spec: ContainerSpec) => void): void {
     this.startHooks.push(hook);
+  }
+
+  /** Called whenever a running container exits (exit() or stop()), e.g. to take a fake runner offline. */
+  onExit(hook: (c: ContainerInfo, spec: ContainerSpec) => void): void {
+    this.exitHooks.push(hook);
   }
 
   /** Adds a container directly (a foreign one, or one left by a previous controller), bypassing call recording. */
@@ -106,12 +113,12 @@ export class FakeRuntime implements RuntimePort {
   // --- RuntimePort --------------------------------------------------------------------------------
 
   async ping(): Promise<{ version: string; apiVersion: string }> {
-    this.enter('ping', []);
+    await this.enter('ping', []);
     return { version: 'fake', apiVersion: '1.47' };
   }
 
   async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
-    this.enter('list', [{ ...labels }]);
+    await this.enter('list', [{ ...labels }]);
     const want = Object.entries(labels);
     return [...this.containers.values()]
       .filter((c) => want.every(([k, v]) => c.info.labels[k] === v))
@@ -119,7 +126,7 @@ export class FakeRuntime implements RuntimePort {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
-    this.enter('create', [spec]);
+    await this.enter('create', [spec]);
     for (const c of this.containers.values()) {
       if (c.info.name === spec.name) throw new PortError(ErrorKind.Conflict, `docker create: 409 name ${spec.name} in use`, 409);
     }
@@ -130,7 +137,7 @@ export class FakeRuntime implements RuntimePort {
   }
 
   async start(id: string): Promise<void> {
-    this.enter('start', [id]);
+    await this.enter('start', [id]);
     const c = this.mustGet(id);
     if (c.info.state === 'running') return;
     c.info.state = 'running';
@@ -140,35 +147,42 @@ export class FakeRuntime implements RuntimePort {
   }
 
   async stop(id: string, graceSeconds: number): Promise<void> {
-    this.enter('stop', [id, graceSeconds]);
+    await this.enter('stop', [id, graceSeconds]);
     const c = this.mustGet(id);
     if (c.info.state !== 'running' && c.info.state !== 'paused' && c.info.state !== 'restarting') return;
-    c.info.state = 'exited';
-    c.info.exitCode = 143; // SIGTERM honoured within the grace
-    c.info.finishedAt = this.now();
+    this.finish(c, 143); // SIGTERM honoured within the grace
   }
 
   async remove(id: string): Promise<void> {
-    this.enter('remove', [id]);
+    await this.enter('remove', [id]);
     this.containers.delete(id);
   }
 
   async logs(id: string, tail: number): Promise<string> {
-    this.enter('logs', [id, tail]);
+    await this.enter('logs', [id, tail]);
     const lines = this.mustGet(id).logs;
     const picked = tail > 0 ? lines.slice(-tail) : lines;
     return picked.map((l) => `${l}\n`).join('');
   }
 
   async imageExists(image: string): Promise<boolean> {
-    this.enter('imageExists', [image]);
+    await this.enter('imageExists', [image]);
     return this.images ? this.images.has(normalizeImage(image)) : true;
   }
 
   // --- internals ----------------------------------------------------------------------------------
 
-  private enter(method: RuntimeMethod, args: unknown[]): void {
+  private finish(c: FakeContainer, code: number): void {
+    const wasRunning = c.info.state === 'running';
+    c.info.state = 'exited';
+    c.info.exitCode = code;
+    c.info.finishedAt = this.now();
+    if (wasRunning) for (const h of this.exitHooks) h(copy(c.info), c.spec);
+  }
+
+  private async enter(method: RuntimeMethod, args: unknown[]): Promise<void> {
     this.calls.push({ method, args });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const i = this.failures.findIndex((f) => f.method === method || f.method === '*');
     if (i < 0) return;
     const f = this.failures[i]!;

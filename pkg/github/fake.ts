@@ -15,6 +15,8 @@ export interface FakeGitHubOptions {
   /** The fake's clock (epoch ms), so tests can run on simulated time. */
   now?: () => number;
   rateLimit?: number;
+  /** Added to every call (real time), to exercise concurrency limits; 0 by default. */
+  latencyMs?: number;
 }
 
 const DEFAULT_LABELS = ['self-hosted', 'Linux', 'X64'];
@@ -40,10 +42,12 @@ export class FakeGitHub implements GitHubPort {
   private limitState: RateLimitState | undefined;
   private exhaustedUntil = 0;
   private readonly limit: number;
+  private readonly latencyMs: number;
 
   constructor(opts: FakeGitHubOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.limit = opts.rateLimit ?? 5000;
+    this.latencyMs = opts.latencyMs ?? 0;
   }
 
   // --- failure injection and world helpers -------------------------------------------------------
@@ -83,6 +87,16 @@ export class FakeGitHub implements GitHubPort {
   /** The runner's container came up: GitHub now lists it online. */
   bringOnline(idOrName: number | string): void {
     this.setRunner(idOrName, { status: 'online' });
+  }
+
+  /** GitHub removing a registration by itself (an ephemeral runner after its job); not recorded as a call. */
+  removeRegistration(id: number): void {
+    this.regs.delete(id);
+  }
+
+  /** The scope key (`repo:owner/name` or `org:name`, lower case) a registration belongs to. */
+  scopeOf(id: number): string | undefined {
+    return this.regs.get(id)?.scope;
   }
 
   registrations(scope?: Scope): Registration[] {
@@ -131,7 +145,7 @@ export class FakeGitHub implements GitHubPort {
   // --- GitHubPort ---------------------------------------------------------------------------------
 
   async listRegistrations(scope: Scope): Promise<Registration[]> {
-    this.enter('listRegistrations', [scope]);
+    await this.enter('listRegistrations', [scope]);
     return this.registrations(scope).sort((a, b) => a.id - b.id);
   }
 
@@ -139,7 +153,7 @@ export class FakeGitHub implements GitHubPort {
     scope: Scope,
     req: { name: string; labels: string[]; runnerGroupId?: number; workFolder?: string },
   ): Promise<JitConfig> {
-    this.enter('createJitConfig', [scope, { ...req, labels: [...req.labels] }]);
+    await this.enter('createJitConfig', [scope, { ...req, labels: [...req.labels] }]);
     if (!req.name.trim() || req.labels.length === 0) throw new PortError(ErrorKind.Terminal, 'GitHub generate-jitconfig: 422 name and labels are required', 422);
     const k = scopeKey(scope);
     if ([...this.regs.values()].some((r) => r.scope === k && r.name === req.name)) {
@@ -154,12 +168,12 @@ export class FakeGitHub implements GitHubPort {
   }
 
   async createRegistrationToken(scope: Scope): Promise<RegistrationToken> {
-    this.enter('createRegistrationToken', [scope]);
+    await this.enter('createRegistrationToken', [scope]);
     return { token: randomBytes(20).toString('hex').toUpperCase(), expiresAt: this.now() + 3_600_000 };
   }
 
   async deleteRegistration(scope: Scope, runnerId: number): Promise<DeleteResult> {
-    this.enter('deleteRegistration', [scope, runnerId]);
+    await this.enter('deleteRegistration', [scope, runnerId]);
     const r = this.regs.get(runnerId);
     if (!r || r.scope !== scopeKey(scope)) return 'not-found';
     if (r.busy) return 'busy';
@@ -168,7 +182,7 @@ export class FakeGitHub implements GitHubPort {
   }
 
   async listJobs(scope: Scope): Promise<Job[]> {
-    this.enter('listJobs', [scope]);
+    await this.enter('listJobs', [scope]);
     const inScope = (repo: string): boolean => {
       const r = repo.toLowerCase();
       if (scope.kind === 'repo') return r === `${scope.owner}/${scope.repo}`.toLowerCase();
@@ -184,8 +198,9 @@ export class FakeGitHub implements GitHubPort {
 
   // --- internals ----------------------------------------------------------------------------------
 
-  private enter(method: GitHubMethod, args: unknown[]): void {
+  private async enter(method: GitHubMethod, args: unknown[]): Promise<void> {
     this.calls.push({ method, args });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const now = this.now();
     if (now < this.exhaustedUntil) {
       throw new PortError(ErrorKind.RateLimited, `GitHub ${method}: 403 API rate limit exceeded`, 403, this.exhaustedUntil - now);
