@@ -1,33 +1,10 @@
 import type { GitHubPort, Job } from '../pkg/github/port.js';
 import type { PoolSpec, Scope } from '../pkg/spec/types.js';
 import { JobCache } from './job-cache.js';
-import { jobMatchesPool } from './matching.js';
+import { routeJobs, scopeCovers } from './matching.js';
 import type { DemandSource } from './pool-controller.js';
 
 export const scopeKey = (s: Scope): string => (s.kind === 'repo' ? `repo:${s.owner}/${s.repo}` : `org:${s.org}`).toLowerCase();
-
-/** Whether a job from `repository` (owner/name) can be served by a pool with this scope. */
-export const scopeCovers = (s: Scope, repository: string): boolean => {
-  const repo = repository.toLowerCase();
-  if (s.kind === 'repo') return repo === `${s.owner}/${s.repo}`.toLowerCase();
-  if (!repo.startsWith(`${s.org.toLowerCase()}/`)) return false;
-  return !s.repositories?.length || s.repositories.some((r) => `${s.org}/${r}`.toLowerCase() === repo || r.toLowerCase() === repo);
-};
-
-/**
- * Picks the one pool that serves a job among those that could: the most specific (fewest labels), then the higher
- * `priority`, then the name. So a job is counted as demand by exactly one pool.
- */
-export function choosePool(job: Job, pools: readonly PoolSpec[]): PoolSpec | undefined {
-  const candidates = pools.filter((p) => scopeCovers(p.scope, job.repository) && jobMatchesPool(job.labels, p.runner.labels));
-  candidates.sort(
-    (a, b) =>
-      a.runner.labels.length - b.runner.labels.length ||
-      b.scaling.priority - a.scaling.priority ||
-      a.name.localeCompare(b.name),
-  );
-  return candidates[0];
-}
 
 export interface DemandOptions {
   github: GitHubPort;
@@ -55,23 +32,22 @@ export class Demand implements DemandSource {
     if (!spec) return [];
     await this.pollIfDue(spec, now);
     if (this.reachable.get(scopeKey(spec.scope)) === false && !this.lastPoll.has(scopeKey(spec.scope))) return undefined;
-    return this.cache.active().filter((j) => choosePool(j, pools)?.name === pool);
+    return routeJobs(this.cache.active(), pools).byPool.get(pool) ?? [];
   }
 
   /** Active jobs whose repository some pool covers but whose labels no pool satisfies. */
   unmatched(): Job[] {
     const pools = this.opts.pools();
-    return this.cache
-      .active()
-      .filter((j) => j.status === 'queued' && pools.some((p) => scopeCovers(p.scope, j.repository)) && !choosePool(j, pools));
+    const queued = this.cache.active().filter((j) => j.status === 'queued' && pools.some((p) => scopeCovers(p.scope, j.repository)));
+    return routeJobs(queued, pools).unmatched;
   }
 
   /** Records a webhook's job; returns the pools to nudge (those whose demand it may change). */
   ingest(job: Job, now: number): string[] {
     if (!this.cache.apply(job, now)) return [];
     const pools = this.opts.pools();
-    const chosen = choosePool(job, pools);
-    if (chosen) return [chosen.name];
+    const chosen = [...routeJobs([job], pools).byPool].find(([, jobs]) => jobs.length > 0);
+    if (chosen) return [chosen[0]];
     // A completed/in-progress job we cannot route by labels (webhooks carry them, but be safe) still frees capacity.
     return pools.filter((p) => scopeCovers(p.scope, job.repository)).map((p) => p.name);
   }
@@ -91,13 +67,8 @@ export class Demand implements DemandSource {
   private async poll(scope: Scope, key: string, startedAt: number): Promise<void> {
     try {
       const jobs = await this.opts.github.listJobs(scope);
-      const covered: ReadonlySet<string> | 'all' =
-        scope.kind === 'repo'
-          ? new Set([`${scope.owner}/${scope.repo}`.toLowerCase()])
-          : scope.repositories?.length
-            ? new Set(scope.repositories.map((r) => (r.includes('/') ? r : `${scope.org}/${r}`).toLowerCase()))
-            : new Set(jobs.map((j) => j.repository.toLowerCase()));
-      this.cache.applyPoll(covered, jobs, startedAt, startedAt);
+      // The port's answer covers the whole scope (an org's unpolled repositories keep their last known jobs).
+      this.cache.applyPoll((repo) => scopeCovers(scope, repo), jobs, startedAt, startedAt);
       this.cache.prune(startedAt);
       this.lastPoll.set(key, startedAt);
       this.reachable.set(key, true);

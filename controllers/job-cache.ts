@@ -42,7 +42,7 @@ export class JobCache {
    * A poll is authoritative for the repositories it covered: an active job it no longer lists, and that nothing
    * updated since the poll began, is gone (completed or cancelled).
    */
-  applyPoll(repositories: ReadonlySet<string> | 'all', jobs: Job[], pollStartedAt: number, now: number): void {
+  applyPoll(covers: (repository: string) => boolean, jobs: Job[], pollStartedAt: number, now: number): void {
     const seen = new Set<number>();
     for (const job of jobs) {
       seen.add(job.id);
@@ -50,7 +50,7 @@ export class JobCache {
     }
     for (const job of this.jobs.values()) {
       if (seen.has(job.id) || rank(job.status) === 2 || job.updatedAt >= pollStartedAt) continue;
-      if (repositories !== 'all' && !repositories.has(job.repository.toLowerCase())) continue;
+      if (!covers(job.repository)) continue;
       this.jobs.set(job.id, { ...job, status: 'completed', updatedAt: now });
     }
   }

@@ -7,7 +7,8 @@ export const jobMatchesPool = (jobLabels: readonly string[], poolLabels: readonl
   return jobLabels.every((l) => have.has(l.toLowerCase()));
 };
 
-const covers = (s: Scope, repository: string): boolean => {
+/** Whether a pool with this scope may serve a job of `repository` (owner/name). */
+export const scopeCovers = (s: Scope, repository: string): boolean => {
   const repo = repository.toLowerCase();
   if (s.kind === 'repo') return repo === `${s.owner}/${s.repo}`.toLowerCase();
   if (!repo.startsWith(`${s.org.toLowerCase()}/`)) return false;
@@ -30,7 +31,7 @@ export const routeJobs = (
       a.runner.labels.length - b.runner.labels.length || b.scaling.priority - a.scaling.priority || a.name.localeCompare(b.name),
   );
   for (const job of jobs) {
-    const pool = ranked.find((p) => covers(p.scope, job.repository) && jobMatchesPool(job.labels, p.runner.labels));
+    const pool = ranked.find((p) => scopeCovers(p.scope, job.repository) && jobMatchesPool(job.labels, p.runner.labels));
     if (pool) byPool.get(pool.name)!.push(job);
     else unmatched.push(job);
   }
