@@ -17,6 +17,7 @@ const OPERATIONS = [
   'GET /repos/{owner}/{repo}/actions/runs',
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
   'GET /repos/{owner}/{repo}/actions/jobs/{job_id}',
+  'GET /orgs/{org}/repos',
 ];
 for (const scope of ['/repos/{owner}/{repo}', '/orgs/{org}']) {
   OPERATIONS.push(

@@ -5,7 +5,7 @@ import { ghError, route, validationError, type Req, type Res, type Route } from 
 import { idFor, type SimContext } from './context.js';
 import { orgScope, repoScope, type ScopeKey, type SimRunner } from './model.js';
 import { paginate } from './pagination.js';
-import { jobShape, runShape, runStatus, runnerShape } from './shapes.js';
+import { jobShape, repoShape, runShape, runStatus, runnerShape } from './shapes.js';
 import { verifyAppJwt } from './jwt.js';
 
 const D_RUNNERS = 'https://docs.github.com/rest/actions/self-hosted-runners';
@@ -145,6 +145,22 @@ export function restRoutes(ctx: SimContext): Route[] {
     const j = engine.jobs.get(Number(req.params.job_id));
     if (!resolveScope(ctx, req) || !j || j.repository.toLowerCase() !== repoOf(req).toLowerCase()) return ghError(404, 'Not Found');
     return { status: 200, body: jobShape(ctx.url, j) };
+  }));
+
+  // An organization's repositories: the configured list, else every repository that has had a run under the org.
+  routes.push(route('GET', '/orgs/{org}/repos', (req) => {
+    const org = req.params.org;
+    if (ctx.orgs && !(org in ctx.orgs)) return ghError(404, 'Not Found');
+    const names = ctx.orgs
+      ? ctx.orgs[org].map((r) => `${org}/${r}`)
+      : [...new Set([...engine.runs.values()].map((r) => r.repository).filter((r) => r.toLowerCase().startsWith(`${org.toLowerCase()}/`)))];
+    names.sort();
+    const { page, link } = paginate(names, req.query, self(req));
+    return {
+      status: 200,
+      body: page.map((n) => repoShape(ctx.url, n, idFor(ctx, `repo:${n}`), idFor(ctx, `owner:${org}`))),
+      headers: (link ? { link } : {}) as Record<string, string>,
+    };
   }));
 
   routes.push(route('POST', '/app/installations/{installation_id}/access_tokens', (req) => {

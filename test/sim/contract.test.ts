@@ -75,6 +75,9 @@ test('exercise every operation, then validate every body against its schema', as
   await sim.control.enqueueJob({ repository: 'acme/app', labels: ['nobody'], durationMs: 1 });
   expect((await call('GET', '/repos/acme/app/actions/runs?status=queued')).status).toBe(200);
   expect((await call('GET', '/rate_limit')).status).toBe(200);
+  const repos = await call('GET', '/orgs/acme/repos?per_page=100');
+  expect(repos.status).toBe(200);
+  expect(repos.body.map((r: { full_name: string }) => r.full_name)).toEqual(['acme/app']);
   expect((await call('GET', '/repos/acme/app/actions/runners', undefined, { authorization: 'token wrong' })).status).toBe(401);
   await sim.control.setFaults([{ route: 'GET /repos/{owner}/{repo}/actions/runners', errorRate: 1, status: 503, count: 1 }]);
   expect((await call('GET', '/repos/acme/app/actions/runners')).status).toBe(503);
