@@ -10,6 +10,15 @@ npm_cli="$(readlink -f "$(command -v npm)")" || { echo "build-node-base-image: n
 # npm-cli.js lives in <npm package>/bin/
 npm_dir="$(dirname "$(dirname "$npm_cli")")"
 
+# Rebuilding gives a new image id, which would invalidate every layer built on it (and re-run npm ci): keep the
+# existing image when it was made from the same node and npm. SHGHAR_REBUILD_BASE=1 forces a rebuild.
+stamp="node $("$node_bin" --version) npm $("$node_bin" "$npm_cli" --version)"
+if [ "${SHGHAR_REBUILD_BASE:-0}" != 1 ] &&
+  [ "$(docker image inspect "$tag" --format '{{index .Config.Labels "io.shghar.base"}}' 2>/dev/null || true)" = "$stamp" ]; then
+  echo "$tag"
+  exit 0
+fi
+
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT INT TERM
 
@@ -57,5 +66,6 @@ tar -C "$root" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   ${ca_env:+--change "ENV $ca_env"} \
   --change 'CMD ["node"]' \
+  --change "LABEL io.shghar.base=\"$stamp\"" \
   - "$tag" >/dev/null
 echo "$tag"
