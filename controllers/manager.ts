@@ -21,6 +21,8 @@ export interface ManagerDeps {
   registerSecret?: (value: string) => void;
   clock?: () => number;
   retry?: PoolControllerDeps['retry'];
+  /** Source of runner name suffixes (tests pin it to show that a taken name is never reused). */
+  random?: PoolControllerDeps['random'];
   /** true when webhooks feed demand: polling becomes the slower safety net */
   webhooks?: boolean;
   webhookPollSlowdown?: number;
@@ -89,6 +91,7 @@ export class Manager {
         registerSecret: this.deps.registerSecret,
         clock: this.deps.clock,
         retry: this.deps.retry,
+        random: this.deps.random,
       });
       this.pools.set(spec.name, pool);
       this.deps.events?.record(spec.name, 'Normal', 'PoolCreated', `spec ${hash.slice(0, 12)} applied`, this.now());

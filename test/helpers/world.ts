@@ -28,7 +28,7 @@ export interface World {
   logs: () => string;
   manager?: Manager;
   /** Starts a manager running the given RunnerPool YAML documents. */
-  start(yaml: string, opts?: { webhooks?: boolean; github?: GitHubPort; runtime?: RuntimePort }): Manager;
+  start(yaml: string, opts?: { webhooks?: boolean; github?: GitHubPort; runtime?: RuntimePort; random?: () => string }): Manager;
   pool(name: string): PoolController;
   /** Containers of this world's controller (any state). */
   containers(): ReturnType<RuntimePort['list']>;
@@ -62,6 +62,7 @@ export async function startWorld(simOpts: SimOptions = {}): Promise<World> {
         events,
         metrics,
         webhooks: opts.webhooks,
+        random: opts.random,
         retry: { attempts: 3, baseDelayMs: 50 },
       });
       m.apply(parsed.pools.map((p) => ({ spec: p.spec, hash: p.hash })));
