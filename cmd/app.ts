@@ -1,5 +1,5 @@
 import { createApp, startApiServer } from '../pkg/api/app.js';
-import { createRuntimePort } from '../pkg/docker/dockerode-port.js';
+import { createRuntimePort, parseDockerEndpoint } from '../pkg/docker/dockerode-port.js';
 import type { RuntimePort } from '../pkg/docker/port.js';
 import { createGitHubPort } from '../pkg/github/octokit-port.js';
 import type { GitHubPort } from '../pkg/github/port.js';
@@ -77,7 +77,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const runtime =
     opts.runtime ??
     createRuntimePort({
-      ...dockerTarget(settings.dockerEndpoint),
+      ...parseDockerEndpoint(settings.dockerEndpoint),
       onOperation: (op, result) => metrics.dockerOperation(op, result === 'ok' ? 'success' : 'failure'),
     });
 
@@ -144,12 +144,3 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   };
 }
 
-/** `unix:///var/run/docker.sock`, a socket path, or `tcp://host:port`. */
-export const dockerTarget = (endpoint?: string): { socketPath?: string; host?: string; port?: number } => {
-  if (!endpoint) return {};
-  if (endpoint.startsWith('tcp://') || endpoint.startsWith('http://')) {
-    const u = new URL(endpoint.replace(/^tcp:/, 'http:'));
-    return { host: u.hostname, port: Number(u.port || 2375) };
-  }
-  return { socketPath: endpoint.replace(/^unix:\/\//, '') };
-};

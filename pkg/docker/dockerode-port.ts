@@ -94,6 +94,17 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
         return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
       }),
 
+    networkExists: (name) =>
+      op('networkExists', async () => {
+        try {
+          await docker.getNetwork(name).inspect();
+          return true;
+        } catch (err) {
+          if (isStatus(err, 404)) return false;
+          throw err;
+        }
+      }),
+
     imageExists: (image) =>
       op('imageExists', async () => {
         try {

@@ -48,4 +48,6 @@ export interface RuntimePort {
   remove(id: string): Promise<void>;
   logs(id: string, tail: number): Promise<string>;
   imageExists(image: string): Promise<boolean>;
+  /** Whether a network of this name exists (built-ins such as host and bridge included). */
+  networkExists?(name: string): Promise<boolean>;
 }
