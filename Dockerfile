@@ -11,11 +11,10 @@ COPY tsconfig.json ./
 COPY cmd ./cmd
 COPY pkg ./pkg
 COPY controllers ./controllers
-# Non-TypeScript assets (schemas, OpenAPI documents) sit beside the compiled code that reads them.
+# Non-TypeScript assets (schemas, OpenAPI documents) sit beside the compiled code that reads them. node does the copy
+# so the build needs no tools beyond node and npm.
 RUN npm run build \
- && for d in cmd pkg controllers; do \
-      (cd "$d" && find . -type f ! -name '*.ts' -exec sh -c 'mkdir -p "/src/dist/$0/$(dirname "$1")" && cp "$1" "/src/dist/$0/$1"' "$d" {} \;); \
-    done
+ && node -e "const fs = require('fs'); for (const d of ['cmd', 'pkg', 'controllers']) fs.cpSync(d, 'dist/' + d, { recursive: true, filter: (s) => fs.statSync(s).isDirectory() || !s.endsWith('.ts') })"
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
