@@ -22,7 +22,10 @@ export interface TickObservation {
   queued: number;
   breakerOpen: boolean;
   durationMs: number;
-  /** `success`, `error`, `in-cooldown`, `github-unreachable`, ... anything but `error` resets the failure streak */
+  /**
+   * `success`, `error`, `in-cooldown`, `github-unreachable`, ... Anything but `error` resets the failure streak; an
+   * `error` tick counts only duration, outcome and streak, and leaves the runner/queue/breaker gauges as they were.
+   */
   outcome: string;
   /** the spec's bounds, so alerts can compare observed runners to the minimum */
   min?: number;
@@ -143,6 +146,13 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     contentType: registry.contentType,
 
     observeTick(pool, t) {
+      track(reconcileDuration, { pool }).observe({ pool }, seconds(t.durationMs));
+      track(reconciles, { pool, outcome: t.outcome }).inc({ pool, outcome: t.outcome });
+      const streak = t.outcome === 'error' ? (streaks.get(pool) ?? 0) + 1 : 0;
+      streaks.set(pool, streak);
+      track(failureStreak, { pool }).set({ pool }, streak);
+      // A failed tick observed nothing: keep the last known world rather than report it empty.
+      if (t.outcome === 'error') return;
       track(desired, { pool }).set({ pool }, t.desired);
       track(queueLength, { pool }).set({ pool }, t.queued);
       track(breaker, { pool }).set({ pool }, t.breakerOpen ? 1 : 0);
@@ -157,11 +167,6 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       }
       if (t.min !== undefined) track(minRunners, { pool }).set({ pool }, t.min);
       if (t.max !== undefined) track(maxRunners, { pool }).set({ pool }, t.max);
-      track(reconcileDuration, { pool }).observe({ pool }, seconds(t.durationMs));
-      track(reconciles, { pool, outcome: t.outcome }).inc({ pool, outcome: t.outcome });
-      const streak = t.outcome === 'error' ? (streaks.get(pool) ?? 0) + 1 : 0;
-      streaks.set(pool, streak);
-      track(failureStreak, { pool }).set({ pool }, streak);
     },
 
     actionDone(pool, kind, result, count = 1) {

@@ -56,6 +56,18 @@ describe('createMetrics', () => {
     expect(sampleValue(await scrape(m), 'shghar_reconcile_consecutive_failures', { pool: 'ci' })).toBe(0);
   });
 
+  it('keeps the last observed gauges through a failed tick', async () => {
+    const m = createMetrics(undefined, { defaultMetrics: false });
+    m.observeTick('ci', { ...tick, breakerOpen: true });
+    m.observeTick('ci', { desired: 0, groups: {}, queued: 0, breakerOpen: false, durationMs: 5, outcome: 'error' });
+    const s = await scrape(m);
+    expect(sampleValue(s, 'shghar_runners_observed', { pool: 'ci', group: 'busy' })).toBe(2);
+    expect(sampleValue(s, 'shghar_runners_desired', { pool: 'ci' })).toBe(4);
+    expect(sampleValue(s, 'circuit_breaker_active', { pool: 'ci' })).toBe(1);
+    expect(sampleValue(s, 'shghar_reconcile_total', { pool: 'ci', outcome: 'error' })).toBe(1);
+    expect(sampleValue(s, 'shghar_reconcile_duration_seconds_count', { pool: 'ci' })).toBe(2);
+  });
+
   it('exposes actions, destroys, GitHub, rate limit, jobs, unmatched and Docker operations', async () => {
     const m = createMetrics(undefined, { defaultMetrics: false });
     m.actionDone('ci', 'scale-down', 'busy');
