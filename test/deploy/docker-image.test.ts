@@ -49,10 +49,10 @@ describe('Dockerfile', () => {
     expect(config.Env).toContain('NODE_ENV=production');
   });
 
-  it('ships production dependencies only, and the compiled code', () => {
+  it('ships production dependencies only, the compiled code and its assets', () => {
     const r = runSync('docker', [
       'run', '--rm', '--network', 'none', '--entrypoint', 'sh', IMAGE, '-c',
-      'test -d /app/node_modules/express && test -d /app/node_modules/winston && test ! -e /app/node_modules/jest && test ! -e /app/node_modules/typescript && test -f /app/dist/cmd/shghar.js && echo ok',
+      'test -d /app/node_modules/express && test -d /app/node_modules/winston && test ! -e /app/node_modules/jest && test ! -e /app/node_modules/typescript && test -f /app/dist/cmd/shghar.js && test -f /app/dist/pkg/api/openapi.yaml && echo ok',
     ]);
     expect(r).toEqual({ status: 0, out: 'ok\n' });
   });
