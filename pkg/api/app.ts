@@ -20,7 +20,7 @@ export function createApp(opts: ApiOptions): express.Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   // Before any body parser: the webhook's signature covers the raw body.
-  if (opts.webhook) app.post(opts.webhook.path, opts.webhook.handler);
+  if (opts.webhook) app.use(opts.webhook.path, opts.webhook.handler);
   app.use(express.json({ limit: '1mb' }));
   app.use(express.text({ type: YAML_TYPES, limit: '1mb' }));
   app.use((req, _res, next) => {
