@@ -52,7 +52,7 @@ export const normalizeController = (raw: RawController, issues: PathIssue[]): Co
     ...(s.docker !== undefined ? { dockerEndpoint: s.docker } : {}),
     listen,
     controllerId: s.controllerId ?? DEFAULT_CONTROLLER_ID,
-    ...(s.webhook !== undefined ? { webhook: { path: s.webhook.path ?? '/webhook', secretRef: s.webhook.secret } } : {}),
+    ...(s.webhook !== undefined ? { webhook: { path: s.webhook.path ?? '/webhooks/github', secretRef: s.webhook.secret } } : {}),
     ...(s.apiToken !== undefined ? { apiTokenRef: s.apiToken } : {}),
     logLevel: s.logLevel ?? 'info',
     structuredLogging: s.structuredLogging ?? false,

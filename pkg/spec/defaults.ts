@@ -27,5 +27,5 @@ export const guardDefaults: GuardSpec = { breakerThreshold: 5, breakerBackoffMs:
 export const graceDefaults: GraceSpec = { registrationMs: 2 * 60_000, orphanMs: 10 * 60_000, startMs: 60_000 };
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
-export const DEFAULT_LISTEN = { host: '0.0.0.0', port: 8080 };
+export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 };
 export const DEFAULT_CONTROLLER_ID = 'default';

@@ -126,9 +126,9 @@ describe('parseSpecText', () => {
     expect(controller).toEqual({
       githubApiUrl: 'https://api.github.com',
       githubApp: { appId: 1, installationId: 2, privateKeyRef: 'file:/k.pem' },
-      listen: { host: '0.0.0.0', port: 8080 },
+      listen: { host: '127.0.0.1', port: 8080 },
       controllerId: 'default',
-      webhook: { path: '/webhook', secretRef: 'env:WH' },
+      webhook: { path: '/webhooks/github', secretRef: 'env:WH' },
       logLevel: 'info',
       structuredLogging: false,
     });
