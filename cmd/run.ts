@@ -2,7 +2,7 @@ import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { SpecStore } from '../controllers/spec-store.js';
 import { parseArgs } from 'node:util';
-import { SpecError, formatIssue, resolveSecretRef, defaultControllerSettings } from '../pkg/spec/index.js';
+import { SpecError, formatIssue, resolveSecretRef, defaultControllerSettings, parseListen } from '../pkg/spec/index.js';
 import type { ControllerSettings } from '../pkg/spec/types.js';
 import { startController, type ResolvedSecrets, type RunningController } from './app.js';
 import { environmentWithDotEnv, loadPools } from './load-pools.js';
@@ -94,10 +94,7 @@ function applyFlags(
   const v = (k: string) => values[k] as string | undefined;
   const listen = v('listen') ?? env.SHGHAR_LISTEN;
   const s: ControllerSettings = { ...base };
-  if (listen) {
-    const cut = listen.lastIndexOf(':');
-    s.listen = { host: listen.slice(0, cut) || '127.0.0.1', port: Number(listen.slice(cut + 1)) };
-  }
+  if (listen) s.listen = parseListen(listen);
   if (v('github-url') ?? env.ORCHESTRATOR_GITHUB_API_URL) s.githubApiUrl = (v('github-url') ?? env.ORCHESTRATOR_GITHUB_API_URL)!;
   if (v('github-token')) s.githubTokenRef = v('github-token');
   if (!s.githubTokenRef && !s.githubApp) s.githubTokenRef = env.ORCHESTRATOR_GITHUB_TOKEN ? 'env:ORCHESTRATOR_GITHUB_TOKEN' : 'env:GITHUB_TOKEN';

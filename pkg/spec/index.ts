@@ -8,6 +8,6 @@ export { loadDotEnv, parseDotEnv } from './dotenv.js';
 export { specHash } from './hash.js';
 export { resolveSecretRef } from './secrets.js';
 export { nameHasPrefix } from './prefixes.js';
-export { defaultControllerSettings } from './controller.js';
+export { defaultControllerSettings, parseListen } from './controller.js';
 export { scalingDefaults, guardDefaults, graceDefaults, DEFAULT_LABELS, DEFAULT_GITHUB_API_URL } from './defaults.js';
 export { API_VERSION } from './schema.js';
