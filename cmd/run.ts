@@ -103,7 +103,9 @@ function applyFlags(
   if (stateDir) s.stateDir = stateDir;
   if (v('controller-id')) s.controllerId = v('controller-id')!;
   if (v('docker') ?? env.ORCHESTRATOR_DOCKER_SOCKET) s.dockerEndpoint = v('docker') ?? env.ORCHESTRATOR_DOCKER_SOCKET;
-  if (v('log-level')) s.logLevel = v('log-level')!;
+  const level = v('log-level') ?? env.LOG_LEVEL;
+  if (level) s.logLevel = level;
+  if (env.STRUCTURED_LOGGING && /^(1|true)$/i.test(env.STRUCTURED_LOGGING)) s.structuredLogging = true;
   if (values.json) s.structuredLogging = true;
   return s;
 }
