@@ -7,7 +7,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig*.json ./
 COPY cmd ./cmd
 COPY pkg ./pkg
 COPY controllers ./controllers

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, runAsync, runSync, waitFor } from './helpers.js';
@@ -59,6 +59,8 @@ describe('Dockerfile', () => {
 
   it('serves /health from `shghar run` and Docker marks the container healthy', async () => {
     specDir = mkdtempSync(join(tmpdir(), 'shghar-image-spec-'));
+    // The image runs as uid 10001: the mounted specs must be readable by others, as on a real host.
+    chmodSync(specDir, 0o755);
     // min 0: nothing to create; GitHub points at a closed loopback port, so no traffic leaves the machine.
     writeFileSync(
       join(specDir, 'pool.yaml'),
@@ -83,19 +85,20 @@ describe('Dockerfile', () => {
     expect(run.status).toBe(0);
     const logs = () => runSync('docker', ['logs', '--tail', '40', container]).out;
 
-    const body = await waitFor(
+    // Stops early when the container exits, so a crash shows its logs at once instead of after the deadline.
+    const outcome = await waitFor(
       'GET /health to answer 200',
       async () => {
         const state = runSync('docker', ['inspect', container, '--format', '{{.State.Status}}']).out.trim();
-        if (state === 'exited' || state === 'dead') throw new Error(`container ${state}:\n${logs()}`);
+        if (state === 'exited' || state === 'dead') return { exited: `container ${state}:\n${logs()}` };
         const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-        return res?.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+        return res?.status === 200 ? { body: (await res.json()) as Record<string, unknown> } : undefined;
       },
       60_000,
       250,
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}\n${logs()}`);
-    });
+    ).catch((e: Error) => ({ exited: `${e.message}\n${logs()}` }));
+    expect(outcome).not.toHaveProperty('exited');
+    const body = (outcome as { body: Record<string, unknown> }).body;
     expect(body.status).toBe('healthy');
 
     const health = await waitFor(
