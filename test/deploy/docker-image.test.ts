@@ -78,8 +78,9 @@ describe('Dockerfile', () => {
       '-e', `SHGHAR_HEALTH_URL=http://127.0.0.1:${port}/health`,
       '-e', `ORCHESTRATOR_GITHUB_API_URL=http://127.0.0.1:${closed}`,
       '-e', 'GITHUB_TOKEN=deploy-test-token-not-real',
-      // The image's HEALTHCHECK command, run every second instead of every 30 s.
-      '--health-interval', '1s', '--health-start-period', '1s',
+      // The image's HEALTHCHECK command, run every second instead of every 30 s; failures while the process starts
+      // do not count during the start period, and the first success marks the container healthy.
+      '--health-interval', '1s', '--health-start-period', '60s',
       IMAGE,
     ]);
     expect(run.status).toBe(0);
@@ -102,15 +103,30 @@ describe('Dockerfile', () => {
     expect(body.status).toBe('healthy');
 
     const health = await waitFor(
-      'docker to run the image HEALTHCHECK',
+      'docker to report the image HEALTHCHECK healthy',
       async () => {
         const s = runSync('docker', ['inspect', container, '--format', '{{.State.Health.Status}}']).out.trim();
-        return s === 'starting' ? undefined : s;
+        return s === 'healthy' ? s : undefined;
+      },
+      30_000,
+      250,
+    ).catch((e: Error) => {
+      const probe = runSync('docker', ['inspect', container, '--format', '{{json .State.Health}}']).out;
+      throw new Error(`${e.message}\n${probe}`);
+    });
+    expect(health).toBe('healthy');
+    // A real scrape of the running controller passes promtool and carries the pool's series.
+    const metricsText = await waitFor(
+      'the pool to appear on /metrics',
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return text.includes('pool="health"') ? text : undefined;
       },
       30_000,
       250,
     );
-    expect(health).toBe('healthy');
+    expect(runSync('promtool', ['check', 'metrics'], { input: metricsText })).toEqual({ status: 0, out: '' });
+    expect(metricsText).not.toContain('deploy-test-token-not-real');
     // The token given to the container never shows in its output.
     expect(runSync('docker', ['logs', container]).out).not.toContain('deploy-test-token-not-real');
   }, 120_000);
