@@ -1,4 +1,4 @@
-import type { RuntimePort } from '../pkg/docker/port.js';
+import { Label, MANAGED_BY, type RuntimePort } from '../pkg/docker/port.js';
 import type { GitHubPort, Job } from '../pkg/github/port.js';
 import type { PoolSpec } from '../pkg/spec/types.js';
 import { Demand } from './demand.js';
@@ -37,6 +37,7 @@ export class Manager {
   private started = false;
   private readonly startedAt: number;
   private readonly deleting = new Map<string, Promise<void>>();
+  private unwatch?: () => void;
 
   constructor(private readonly deps: ManagerDeps) {
     this.startedAt = this.now();
@@ -137,10 +138,17 @@ export class Manager {
   start(): void {
     this.started = true;
     for (const p of this.pools.values()) p.start();
+    // A runner container starting or exiting wakes its pool at once; the pool's timer remains the safety net.
+    this.unwatch = this.deps.runtime.watch?.(
+      { [Label.ManagedBy]: MANAGED_BY, [Label.ControllerId]: this.deps.controllerId },
+      (e) => this.pools.get(e.labels[Label.Pool] ?? '')?.nudge(`container-${e.action}`),
+    );
   }
 
   async stop(opts: { drain?: boolean } = {}): Promise<void> {
     this.started = false;
+    this.unwatch?.();
+    this.unwatch = undefined;
     await Promise.all([...this.pools.values()].map((p) => p.stop(opts)));
   }
 

@@ -94,6 +94,56 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
         return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
       }),
 
+    watch: (labels, onEvent) => {
+      let stopped = false;
+      let stream: NodeJS.ReadableStream | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = (delayMs: number) => {
+        if (stopped) return;
+        const filters = {
+          type: ['container'],
+          event: ['start', 'die', 'destroy'],
+          label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+        };
+        docker.getEvents({ filters: filters as Docker.GetEventsOptions['filters'] }).then(
+          (s) => {
+            stream = s;
+            if (stopped) return (s as unknown as { destroy?: () => void }).destroy?.();
+            let buf = '';
+            s.on('data', (chunk: Buffer) => {
+              buf += chunk.toString('utf8');
+              let nl: number;
+              while ((nl = buf.indexOf('\n')) >= 0) {
+                const line = buf.slice(0, nl).trim();
+                buf = buf.slice(nl + 1);
+                if (!line) continue;
+                try {
+                  const e = JSON.parse(line) as { id?: string; Action?: string; Actor?: { Attributes?: Record<string, string> } };
+                  onEvent({ containerId: e.id ?? '', action: e.Action ?? '', labels: e.Actor?.Attributes ?? {} });
+                } catch {
+                  // a partial or foreign line: the timer covers whatever it was
+                }
+              }
+            });
+            const again = () => {
+              if (!stopped) retry = setTimeout(() => connect(Math.min(delayMs * 2, 30_000)), delayMs);
+            };
+            s.on('end', again);
+            s.on('error', again);
+          },
+          () => {
+            if (!stopped) retry = setTimeout(() => connect(Math.min(delayMs * 2, 30_000)), delayMs);
+          },
+        );
+      };
+      connect(1000);
+      return () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      };
+    },
+
     networkExists: (name) =>
       op('networkExists', async () => {
         try {

@@ -25,6 +25,12 @@ export interface ContainerInfo {
   finishedAt?: number;
 }
 
+export interface ContainerEvent {
+  containerId: string;
+  action: string;
+  labels: Record<string, string>;
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -48,6 +54,11 @@ export interface RuntimePort {
   remove(id: string): Promise<void>;
   logs(id: string, tail: number): Promise<string>;
   imageExists(image: string): Promise<boolean>;
+  /**
+   * Calls back on lifecycle events (start, die, destroy) of containers carrying these labels, so the loop wakes when
+   * a runner exits instead of at its next timer. Best effort: the timer stays the safety net. Returns a stop function.
+   */
+  watch?(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void): () => void;
   /** Whether a network of this name exists (built-ins such as host and bridge included). */
   networkExists?(name: string): Promise<boolean>;
 }
