@@ -18,6 +18,9 @@ RUN npm run build \
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Inside a container the API must listen beyond loopback to be reachable through a published port; the HEALTHCHECK
+# below reaches it on 127.0.0.1 either way. Override with -e SHGHAR_LISTEN=... (it takes precedence over the spec).
+ENV SHGHAR_LISTEN=0.0.0.0:8080
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -46,7 +46,7 @@ describe('Dockerfile', () => {
     expect(config.Cmd).toEqual(['run', '-f', '/etc/shghar']);
     expect(config.Healthcheck?.Test.slice(0, 2)).toEqual(['CMD', 'node']);
     expect(config.Healthcheck?.Test.join(' ')).toContain('/health');
-    expect(config.Env).toContain('NODE_ENV=production');
+    expect(config.Env).toEqual(expect.arrayContaining(['NODE_ENV=production', 'SHGHAR_LISTEN=0.0.0.0:8080']));
   });
 
   it('ships production dependencies only, the compiled code and its assets', () => {
