@@ -127,6 +127,11 @@ describe('Dockerfile', () => {
     );
     expect(runSync('promtool', ['check', 'metrics'], { input: metricsText })).toEqual({ status: 0, out: '' });
     expect(metricsText).not.toContain('deploy-test-token-not-real');
+    for (const path of ['/status', '/api/v1/status', '/api/v1/pools', '/api/v1/pools/health']) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(await res.text()).not.toContain('deploy-test-token-not-real');
+    }
     // The token given to the container never shows in its output.
     expect(runSync('docker', ['logs', container]).out).not.toContain('deploy-test-token-not-real');
   }, 120_000);
