@@ -11,6 +11,9 @@ export interface DemandOptions {
   pools: () => readonly PoolSpec[];
   /** With webhooks feeding the cache, polling is only the safety net and runs this many times less often. */
   pollSlowdown?: () => number;
+  /** a job was seen starting (queued to started, seconds) or finishing (run time, seconds) */
+  onJobStarted?: (pool: string | undefined, pickupSeconds: number) => void;
+  onJobFinished?: (pool: string | undefined, runSeconds: number) => void;
   onPollError?: (scope: string, error: unknown) => void;
 }
 
@@ -19,12 +22,21 @@ export interface DemandOptions {
  * webhook deliveries; jobs are routed so each is counted by exactly one pool.
  */
 export class Demand implements DemandSource {
-  readonly cache = new JobCache();
+  readonly cache: JobCache;
   private readonly lastPoll = new Map<string, number>();
   private readonly polling = new Map<string, Promise<void>>();
   private readonly reachable = new Map<string, boolean>();
 
-  constructor(private readonly opts: DemandOptions) {}
+  constructor(private readonly opts: DemandOptions) {
+    this.cache = new JobCache(undefined, (before, after) => {
+      const pool = () => [...routeJobs([after], this.opts.pools()).byPool].find(([, js]) => js.length)?.[0];
+      // Measured once, on the first sighting of the start: a job first seen already running was not waiting on us.
+      if (after.status === 'in_progress' && before && after.startedAt && after.createdAt)
+        this.opts.onJobStarted?.(pool(), Math.max(0, (after.startedAt - after.createdAt) / 1000));
+      if (after.status === 'completed' && after.completedAt && after.startedAt)
+        this.opts.onJobFinished?.(pool(), Math.max(0, (after.completedAt - after.startedAt) / 1000));
+    });
+  }
 
   async jobsFor(pool: string, now: number): Promise<Job[] | undefined> {
     const pools = this.opts.pools();

@@ -15,7 +15,14 @@ export interface CachedJob extends Job {
 export class JobCache {
   private readonly jobs = new Map<number, CachedJob>();
 
-  constructor(private readonly retainCompletedMs = 60 * 60 * 1000) {}
+  /**
+   * @param onTransition called when a job's rank moves forward (queued -> in_progress -> completed), with the
+   *   record before (undefined for a first sighting) and after; used for pickup-latency and run-time metrics.
+   */
+  constructor(
+    private readonly retainCompletedMs = 60 * 60 * 1000,
+    private readonly onTransition?: (before: CachedJob | undefined, after: CachedJob) => void,
+  ) {}
 
   /** Merges one observation; returns true when it changed what the cache holds. */
   apply(job: Job, now: number): boolean {
@@ -27,14 +34,18 @@ export class JobCache {
       if (r1 === r0 && known.status === job.status && (known.runnerName ?? null) === (job.runnerName ?? null))
         return false;
     }
-    this.jobs.set(job.id, {
+    const next: CachedJob = {
       ...known,
       ...job,
       runnerName: job.runnerName ?? known?.runnerName ?? null,
       runnerId: job.runnerId ?? known?.runnerId ?? null,
       labels: job.labels.length ? job.labels : (known?.labels ?? []),
+      createdAt: known?.createdAt || job.createdAt,
+      startedAt: job.startedAt ?? known?.startedAt ?? null,
       updatedAt: now,
-    });
+    };
+    this.jobs.set(job.id, next);
+    if (!known || rank(known.status) < rank(next.status)) this.onTransition?.(known, next);
     return true;
   }
 

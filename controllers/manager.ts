@@ -17,7 +17,12 @@ export interface ManagerDeps {
   webBaseUrl: string;
   logger: LoopLogger;
   events?: LoopEvents;
-  metrics?: LoopMetrics & { unmatchedJobs?(n: number): void; removePool?(pool: string): void };
+  metrics?: LoopMetrics & {
+    unmatchedJobs?(n: number): void;
+    removePool?(pool: string): void;
+    jobPickup?(pool: string, seconds: number): void;
+    jobRunTime?(pool: string, seconds: number): void;
+  };
   registerSecret?: (value: string) => void;
   clock?: () => number;
   retry?: PoolControllerDeps['retry'];
@@ -45,6 +50,8 @@ export class Manager {
       github: deps.github,
       pools: () => this.specs(),
       pollSlowdown: () => (deps.webhooks ? (deps.webhookPollSlowdown ?? 1) : 1),
+      onJobStarted: (pool, s) => deps.metrics?.jobPickup?.(pool ?? 'none', s),
+      onJobFinished: (pool, s) => deps.metrics?.jobRunTime?.(pool ?? 'none', s),
       onPollError: (scope, e) =>
         deps.logger.warn('polling queued jobs failed', { event: 'poll-failed', scope, error: String((e as Error)?.message ?? e) }),
     });

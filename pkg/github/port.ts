@@ -24,6 +24,8 @@ export interface Job {
   /** epoch ms */
   createdAt: number;
   startedAt?: number | null;
+  /** epoch ms, known from `completed` webhooks */
+  completedAt?: number | null;
 }
 
 export interface JitConfig {

@@ -15,6 +15,7 @@ export function jobFromWorkflowJob(payload: unknown): Job | undefined {
       runner_name?: string | null;
       created_at?: string;
       started_at?: string | null;
+      completed_at?: string | null;
     };
     repository?: { full_name?: string };
   };
@@ -33,5 +34,6 @@ export function jobFromWorkflowJob(payload: unknown): Job | undefined {
     runnerName: wj.runner_name ?? null,
     createdAt: wj.created_at ? Date.parse(wj.created_at) : 0,
     startedAt: wj.started_at ? Date.parse(wj.started_at) : null,
+    completedAt: wj.completed_at ? Date.parse(wj.completed_at) : null,
   };
 }

@@ -72,6 +72,13 @@ describe('webhook-driven demand on real Docker', () => {
       // Each pool created exactly as many runners as it had jobs: the CPU jobs were not counted by the GPU pool.
       const created = (await w.metrics.text()).split('\n').filter((l) => l.startsWith('runners_created_total{'));
       expect(created).toEqual(expect.arrayContaining(['runners_created_total{pool="cpu"} 2', 'runners_created_total{pool="gpu"} 2']));
+      // Pickup latency (queued to started) and run time come from the deliveries, per pool.
+      const text = await until('run times recorded', async () => {
+        const t = await w.metrics.text();
+        return /shghar_job_run_time_seconds_count\{pool="gpu"\} 2/.test(t) && t;
+      }, 10_000);
+      expect(text).toMatch(/shghar_job_pickup_latency_seconds_count\{pool="cpu"\} 2/);
+      expect(text).toMatch(/shghar_job_pickup_latency_seconds_count\{pool="gpu"\} 2/);
     } finally {
       await w.close();
       server.close();

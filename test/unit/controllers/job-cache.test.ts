@@ -79,3 +79,19 @@ describe('JobCache: polls are authoritative for what they cover', () => {
     expect(c.get(5)).toBeUndefined();
   });
 });
+
+describe('JobCache: transitions for pickup and run-time metrics', () => {
+  test('each forward move is reported once, duplicates and stale deliveries are not', () => {
+    const seen: string[] = [];
+    const c = new JobCache(undefined, (before, after) => seen.push(`${before?.status ?? '-'}>${after.status}`));
+    c.apply(job(1, 'queued', { createdAt: 1000 }), 0);
+    c.apply(job(1, 'queued'), 1);
+    c.apply(job(1, 'in_progress', { startedAt: 4000 }), 2);
+    c.apply(job(1, 'queued'), 3);
+    c.apply(job(1, 'completed', { completedAt: 9000 }), 4);
+    c.apply(job(1, 'completed'), 5);
+    expect(seen).toEqual(['->queued', 'queued>in_progress', 'in_progress>completed']);
+    expect(c.get(1)).toEqual(expect.objectContaining({ createdAt: 1000, startedAt: 4000, completedAt: 9000 }));
+  });
+});
+
