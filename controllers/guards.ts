@@ -49,7 +49,7 @@ type CreateAction = Extract<Action, { kind: 'create' }>;
 
 /**
  * Holds back what must not happen now, each hold with a named guard and reason. Creates are trimmed in this
- * order: breaker, GitHub unreachable, rate limit, cooldown, hard max (running containers + in-flight creations),
+ * order: dead runners' registrations still to delete (cleanup first), breaker, GitHub unreachable, rate limit, cooldown, hard max (running containers + in-flight creations),
  * per-action cap. Scale-downs: GitHub unreachable, per-action cap. Cleanups of exited containers always pass.
  */
 export const applyGuards = (spec: PoolSpec, plan: Plan, snapshot: Snapshot, memory: PoolMemory, now: number): GuardedPlan => {
@@ -72,6 +72,14 @@ export const applyGuards = (spec: PoolSpec, plan: Plan, snapshot: Snapshot, memo
     }
   }
 
+  // A dead runner's registration goes before its replacement asks GitHub for credentials: otherwise a crash loop
+  // holds a dead registration per live one and the pool owns more registrations than max.
+  const deadWithRegistration = allowed.filter(
+    (a) => (a.kind === ActionKind.CleanupExited || a.kind === ActionKind.CleanupStuck) && a.registrationId !== undefined,
+  ).length;
+  const deadBeingRemoved = (plan.groups.deleting ?? []).filter((r) => !RUNNING_STATES.has(r.container.state) && r.registration).length;
+  const cleanupFirst = deadWithRegistration + deadBeingRemoved > 0;
+
   const running = snapshot.containers.filter((c) => RUNNING_STATES.has(c.state)).length;
   let room = Math.max(0, spec.scaling.max - running - snapshot.inFlight.creating);
   let capLeft = spec.scaling.maxCreatePerAction;
@@ -93,6 +101,8 @@ export const applyGuards = (spec: PoolSpec, plan: Plan, snapshot: Snapshot, memo
       held.push({ guard, action: { ...a, count }, reason });
       n -= count;
     };
+    if (cleanupFirst)
+      hold('cleanup-first', n, `${deadWithRegistration + deadBeingRemoved} dead runner(s) whose registration must be deleted first`);
     if (breaker === 'open') hold('breaker', n, `breaker open after ${memory.consecutiveFailures} consecutive failures; retry after ${formatDuration(spec.guards.breakerBackoffMs)}`);
     if (breaker === 'half-open') {
       hold('breaker', n - probeLeft, probeLeft > 0 ? 'breaker half-open: one probe at a time' : 'breaker half-open: probe in flight');

@@ -127,7 +127,7 @@ export interface Plan {
 
 /** A guard's verdict on one action. */
 export interface Hold {
-  guard: 'max' | 'create-cap' | 'delete-cap' | 'cooldown' | 'breaker' | 'github-unreachable' | 'rate-limit';
+  guard: 'max' | 'create-cap' | 'delete-cap' | 'cooldown' | 'breaker' | 'github-unreachable' | 'rate-limit' | 'cleanup-first';
   action: Action;
   reason: string;
 }

@@ -7,7 +7,10 @@ import type { GitHubPort } from '../../pkg/github/port.js';
  * results) and can inject Docker-side faults. The controller under test stays the real one.
  */
 export interface Effect {
+  /** epoch ms the call finished */
   at: number;
+  /** epoch ms the call began */
+  began: number;
   op: string;
   /** runner name, container id or registration id the call was about */
   subject: string;
@@ -32,12 +35,13 @@ export function record(github: GitHubPort, runtime: RuntimePort): Recorder {
   const created = new Map<string, string>();
   const faults = new Map<string, number>();
   const note = async <T>(op: string, subject: string, fn: () => Promise<T>, show: (v: T) => string = () => 'ok'): Promise<T> => {
+    const began = Date.now();
     try {
       const v = await fn();
-      effects.push({ at: Date.now(), op, subject, result: show(v) });
+      effects.push({ at: Date.now(), began, op, subject, result: show(v) });
       return v;
     } catch (e) {
-      effects.push({ at: Date.now(), op, subject, result: errText(e) });
+      effects.push({ at: Date.now(), began, op, subject, result: errText(e) });
       throw e;
     }
   };

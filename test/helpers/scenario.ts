@@ -67,7 +67,8 @@ export function sampler(fn: () => Promise<number>, everyMs = 100): { max: () => 
   const loop = (async () => {
     while (on) {
       max = Math.max(max, await fn().catch(() => 0));
-      await new Promise((r) => setTimeout(r, everyMs));
+      // unref'd, so a test that fails before stopping its sampler does not keep the process alive
+      await new Promise((r) => setTimeout(r, everyMs).unref());
     }
   })();
   return {

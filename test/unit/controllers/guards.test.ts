@@ -40,12 +40,26 @@ describe('applyGuards', () => {
     ['GitHub unreachable: only the minimum, no removals needing GitHub', demand, [create(1, 'minimum'), create(2), down('a'), orphan, exited], snap({ registrations: undefined }), emptyMemory(), { allowed: ['cleanup-exited ci-x', 'create 1'], held: ['github-unreachable a', 'github-unreachable ci-o', 'github-unreachable 2'], breaker: 'closed' }],
     ['rate limit low: creates held until reset', demand, [create(2)], snap({ rateLimit: { limit: 5000, remaining: 50, used: 4950, resetAt: T0 + 20 * MIN } }), emptyMemory(), { allowed: [], held: ['rate-limit 2'], breaker: 'closed' }],
     ['rate limit: budget for some creates', demand, [create(3)], snap({ rateLimit: { limit: 5000, remaining: 104, used: 0, resetAt: T0 + MIN } }), emptyMemory(), { allowed: ['create 2'], held: ['rate-limit 1'], breaker: 'closed' }],
+    ['an exited runner with a registration is cleaned up before its replacement', demand, [{ ...exited, registrationId: 7 } as Action, create(1, 'minimum')], snap(), emptyMemory(), { allowed: ['cleanup-exited ci-x'], held: ['cleanup-first 1'], breaker: 'closed' }],
+    ['a stuck runner with a registration too', demand, [{ kind: ActionKind.CleanupStuck, runnerName: 'ci-s', containerId: 's', registrationId: 8, reason: 'r' }, create(2)], snap(), emptyMemory(), { allowed: ['cleanup-stuck ci-s'], held: ['cleanup-first 2'], breaker: 'closed' }],
+    ['an exited container that never registered does not hold creates', demand, [exited, create(1)], snap(), emptyMemory(), { allowed: ['cleanup-exited ci-x', 'create 1'], held: [], breaker: 'closed' }],
     ['rate limit past its reset: no hold', demand, [create(2)], snap({ rateLimit: { limit: 5000, remaining: 0, used: 5000, resetAt: T0 } }), emptyMemory(), { allowed: ['create 2'], held: [], breaker: 'closed' }],
   ])('%s', (_name, spec, actions, s, mem, expected) => {
     const g = applyGuards(spec, plan(actions), s, mem, T0);
     expect(brief(g)).toEqual(expected);
     for (const h of g.held) expect(h.reason).not.toBe('');
   });
+});
+
+test('applyGuards: creates wait while a dead runner with a registration is being removed', () => {
+  const dead = container('ci-x', { state: 'exited' });
+  const deleting = [{ name: 'ci-x', group: 'busy' as const, container: dead, registration: { id: 7, name: 'ci-x', status: 'offline' as const, busy: false, labels: [] }, createdAt: T0, idleOnPreviousSnapshot: false, why: 'being removed' }];
+  const p = plan([create(1, 'minimum')]);
+  const g = applyGuards(demand, { ...p, groups: { ...p.groups, deleting } }, snap({ containers: [dead], inFlight: { creating: 0, deleting: ['ci-x'] } }), emptyMemory(), T0);
+  expect(brief(g)).toEqual({ allowed: [], held: ['cleanup-first 1'], breaker: 'closed' });
+  // A live runner being scaled down does not hold creates.
+  const live = [{ ...deleting[0], container: container('ci-x') }];
+  expect(brief(applyGuards(demand, { ...p, groups: { ...p.groups, deleting: live } }, snap(), emptyMemory(), T0)).held).toEqual([]);
 });
 
 describe('breaker bookkeeping', () => {
