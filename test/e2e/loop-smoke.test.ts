@@ -21,4 +21,16 @@ describe('the reconcile loop on real Docker against the simulator', () => {
     await until('exited containers cleaned up', async () => (await w.containers()).every((c) => c.state === 'running'));
     expect((await w.sim.control.state()).runners.every((r) => r.status === 'online')).toBe(true);
   });
+
+  test('registration-token mode: runners register with a short-lived token and serve a job', async () => {
+    await w.manager?.stop();
+    for (const c of await w.containers()) await w.runtime.remove(c.id);
+    w.start(poolDoc({ name: 'tok', min: 1, max: 2 }).replace('    network: host\n', '    network: host\n    mode: registration-token\n'));
+    await until('1 online token-mode runner', async () => (await w.sim.control.state()).runners.filter((r) => r.status === 'online' && r.name.startsWith('tok-')).length === 1);
+    const { id } = await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted'], durationMs: 300 });
+    await until('the job completed', async () => (await w.sim.control.state()).jobs.find((j) => j.id === id)?.status === 'completed', 20_000);
+    // The ephemeral runner is gone after its job and a fresh one keeps the minimum.
+    await until('replaced', async () => (await w.sim.control.state()).runners.filter((r) => r.status === 'online' && r.name.startsWith('tok-')).length === 1);
+  });
 });
+
