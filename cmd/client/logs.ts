@@ -24,11 +24,16 @@ export const run = (argv: string[]): Promise<number> =>
     if (!/^[0-9]+$/.test(tail)) throw new UsageError(`--tail must be a number of lines (got "${tail}")`);
     const client = new Client(p.values);
     const path = `/api/v1/runners/${encodeURIComponent(runner)}/logs`;
-    const first = lines((await client.request('GET', `${path}?tail=${tail}`)).text);
-    for (const l of first) process.stdout.write(`${l}\n`);
-    if (!p.values.follow) return 0;
-    // Follow by polling the whole log and printing what is past the lines already seen.
-    let seen = lines((await client.request('GET', `${path}?tail=0`)).text).length;
+    if (!p.values.follow) {
+      for (const l of lines((await client.request('GET', `${path}?tail=${tail}`)).text)) process.stdout.write(`${l}\n`);
+      return 0;
+    }
+    // Follow by polling the whole log and printing what is past the lines already seen. The first tail comes from
+    // the same read that sets the mark, so a line written between two reads is neither lost nor printed twice.
+    const first = lines((await client.request('GET', `${path}?tail=0`)).text);
+    const n = Number(tail);
+    for (const l of n > 0 ? first.slice(-n) : first) process.stdout.write(`${l}\n`);
+    let seen = first.length;
     for (;;) {
       await sleep(500);
       let all: string[];

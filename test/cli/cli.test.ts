@@ -1,58 +1,57 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startApiServer, type ApiServer } from '../../pkg/api/app.js';
-import { TOKEN, makeWorld, poolYaml, waitFor, waitOnline, type World } from '../api/world.js';
+import { buildBinary, startCliWorld, type CliChild, type CliWorld } from '../helpers/cli-world.js';
+import { poolDoc, until } from '../helpers/world.js';
 
 /**
- * The built `shghar` binary against a running API server (in this process) over a Manager with the recording fakes.
- * Children run asynchronously: the server they talk to lives on this event loop.
+ * The built `shghar` binary against a running controller (`shghar run`, a child process) over the GitHub simulator
+ * and the real Docker engine; runners are fake-runner containers. One controller for the file: the tests share it
+ * and run in order (apply, then look, then change, then delete).
  */
-const run = promisify(execFile);
-const ROOT = process.cwd();
-const BIN = join(ROOT, 'bin/shghar.js');
+let w: CliWorld;
+const cli = (args: string[], env?: Record<string, string>) => w.cli(args, env);
+const POOL_JOB_LABELS = ['self-hosted', 'linux'];
 
-let w: World;
-let server: ApiServer;
-let dir: string;
+// A short orphan grace: a registration left behind by a forced delete is cleaned up within the test's time.
+const ciSpec = (min: number, max: number) => poolDoc({ name: 'ci', repo: 'acme/app', min, max, prefix: 'ci-', graces: { orphan: '5s' } });
 
-const cli = async (args: string[], env: Record<string, string> = {}) => {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', SHGHAR_SERVER: server.url, SHGHAR_TOKEN: TOKEN, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout: string; stderr: string };
-    return { code: typeof x.code === 'number' ? x.code : -1, stdout: x.stdout, stderr: x.stderr };
-  }
+/** line:column (1-based) of `value` on the line holding `key: value` */
+const at = (text: string, keyValue: string) => {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.trim() === keyValue);
+  if (line < 0) throw new Error(`no line "${keyValue}"`);
+  const value = keyValue.slice(keyValue.indexOf(':') + 2);
+  return `${line + 1}:${lines[line]!.lastIndexOf(value) + 1}`;
 };
 
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+interface PoolJson { name: string; min: number; max: number; desired: number; observed: Record<string, number>; in_flight: { creating: number } }
+interface RunnerJson { name: string; pool: string; state: string; busy: boolean; github_id: number; container_id: string }
+
+const pools = async (): Promise<PoolJson[]> => JSON.parse((await cli(['get', 'pools', '-o', 'json'])).stdout);
+const runners = async (): Promise<RunnerJson[]> => JSON.parse((await cli(['get', 'runners', '-o', 'json'])).stdout);
+const simRunners = async () => (await w.sim.control.state()).runners;
+const running = async () => (await w.containers()).filter((c) => c.state === 'running');
+
+/** Until the simulator has exactly `n` online runners of pool ci and the controller shows them all idle or busy. */
+const settled = (n: number, timeoutMs = 30_000) =>
+  until(`${n} online ci runners, nothing starting`, async () => {
+    const online = (await simRunners()).filter((r) => r.name.startsWith('ci-') && r.status === 'online');
+    const p = (await pools()).find((x) => x.name === 'ci');
+    const seen = (p?.observed.idle ?? 0) + (p?.observed.busy ?? 0);
+    return online.length === n && seen === n && (p?.observed.starting ?? 0) === 0 && p?.in_flight.creating === 0 && (await running()).length === n;
+  }, timeoutMs, 200);
 
 beforeAll(async () => {
-  // The build type-checks the whole project; other areas may be mid-change, so only errors in the CLI and API fail here.
-  const build = await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 170_000 }).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
-  const mine = build.stdout.split('\n').filter((l) => /^(cmd\/client|cmd\/shghar|pkg\/api)\//.test(l));
-  expect(mine).toEqual([]);
-  dir = mkdtempSync(join(tmpdir(), 'shghar-cli-'));
-  w = makeWorld();
-  w.manager.start();
-  server = await startApiServer(w.app, { port: 0 });
-}, 180_000);
+  // The build type-checks the whole project; only errors in the CLI and API fail here.
+  expect(await buildBinary(/^(cmd\/client|cmd\/shghar|pkg\/api)\//)).toEqual([]);
+  w = await startCliWorld();
+}, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  await w?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+  await w?.close();
+  // Nothing of this controller's is left behind.
+  if (w) expect(await w.containers()).toEqual([]);
+}, 30_000);
 
 test('--help on every command, exit 2 on bad usage', async () => {
   for (const c of ['validate', 'apply', 'diff', 'get', 'describe', 'delete', 'logs', 'scale']) {
@@ -69,75 +68,89 @@ test('--help on every command, exit 2 on bad usage', async () => {
 });
 
 test('validate works offline: valid exits 0; invalid prints file:line:col: path: message and exits 1', async () => {
-  const good = file('good.yaml', poolYaml('ci'));
-  const ok = await cli(['validate', '-f', good], { SHGHAR_SERVER: 'http://127.0.0.1:1' });
+  const good = w.file('good.yaml', ciSpec(1, 4));
+  const offline = { SHGHAR_SERVER: 'http://127.0.0.1:1' };
+  const ok = await cli(['validate', '-f', good], offline);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain('valid (1 pool(s)');
-  const bad = file('bad.yaml', poolYaml('ci').replace('max: 4', 'max: many'));
-  const r = await cli(['validate', '-f', bad]);
+  const text = ciSpec(1, 4).replace('max: 4', 'max: many');
+  const bad = w.file('bad.yaml', text);
+  const r = await cli(['validate', '-f', bad], offline);
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${bad}:15:10: spec.scaling.max: must be integer`);
+  expect(r.stderr).toContain(`${bad}:${at(text, 'max: many')}: spec.scaling.max: must be integer`);
 });
 
 test('apply: created, unchanged, configured after an edit; dry run; --wait until converged; diff shows the change', async () => {
-  const spec = file('ci.yaml', poolYaml('ci', { min: 1, max: 4 }));
-  const created = await cli(['apply', '-f', spec, '--wait', '--timeout', '30s']);
+  const spec = w.file('ci.yaml', ciSpec(1, 4));
+  const created = await cli(['apply', '-f', spec, '--wait', '--timeout', '40s']);
   expect(created.stderr).toBe('');
   expect(created.code).toBe(0);
   expect(created.stdout).toMatch(/^pool\/ci created\n/);
   expect(created.stdout).toMatch(/pool\/ci: desired 1, online 1, starting 0, creating 0, deleting 0\npool\/ci converged\n$/);
+  // Converged means a real runner container is up and online on (simulated) GitHub.
+  expect((await simRunners()).filter((r) => r.status === 'online').map((r) => r.name)).toEqual([expect.stringMatching(/^ci-/)]);
+  expect(await running()).toHaveLength(1);
   expect((await cli(['apply', '-f', spec])).stdout).toBe('pool/ci unchanged\n');
 
-  file('ci.yaml', poolYaml('ci', { min: 2, max: 6 }));
+  w.file('ci.yaml', ciSpec(2, 6));
   const diff = await cli(['diff', '-f', spec]);
   expect(diff.code).toBe(0);
   expect(diff.stdout).toMatch(/^~ pool\/ci \(\w+ -> \w+\)\n {4}spec\.scaling\.max: 4 -> 6\n {4}spec\.scaling\.min: 1 -> 2\n$/);
   expect((await cli(['apply', '-f', spec, '--dry-run'])).stdout).toBe('pool/ci configured (dry run)\n');
-  expect(w.manager.get('ci')!.currentSpec.scaling.max).toBe(4);
-  const configured = await cli(['apply', '-f', spec, '--wait']);
+  expect((await pools())[0]).toMatchObject({ name: 'ci', min: 1, max: 4 });
+  const configured = await cli(['apply', '-f', spec, '--wait', '--timeout', '40s']);
   expect(configured.code).toBe(0);
   expect(configured.stdout).toMatch(/^pool\/ci configured\n[\s\S]*pool\/ci converged\n$/);
-  expect(w.manager.get('ci')!.currentSpec.scaling).toMatchObject({ min: 2, max: 6 });
-  expect(w.runtime.all().filter((c) => c.state === 'running')).toHaveLength(2);
+  expect((await pools())[0]).toMatchObject({ name: 'ci', min: 2, max: 6 });
+  await settled(2);
   expect((await cli(['diff', '-f', spec])).stdout).toBe('  pool/ci unchanged\n');
-}, 60_000);
+}, 90_000);
 
 test('an invalid spec is rejected with the field path and exit 1, and nothing is sent', async () => {
-  const bad = file('bad-min.yaml', poolYaml('other', { min: 5, max: 2, prefix: 'other-' }));
+  const text = poolDoc({ name: 'other', min: 5, max: 2, prefix: 'other-' });
+  const bad = w.file('bad-min.yaml', text);
   const r = await cli(['apply', '-f', bad]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${bad}:15:10: spec.scaling.max: must be >= spec.scaling.min (5)`);
-  expect(w.manager.get('other')).toBeUndefined();
+  expect(r.stderr).toContain(`${bad}:${at(text, 'max: 2')}: spec.scaling.max: must be >= spec.scaling.min (5)`);
   // Rejected by the server (a prefix that overlaps pool ci's): the field path and exit 1 too.
-  const overlap = file('overlap.yaml', poolYaml('other', { prefix: 'ci-' }));
+  const overlap = w.file('overlap.yaml', poolDoc({ name: 'other', min: 0, max: 2, prefix: 'ci-' }));
   const s = await cli(['apply', '-f', overlap]);
   expect(s.code).toBe(1);
   expect(s.stderr).toContain(`${overlap}: spec.runner.namePrefix: pool "other" name prefix "ci-" overlaps pool "ci" prefix "ci-"`);
+  expect((await pools()).map((p) => p.name)).toEqual(['ci']);
 });
 
 test('get pools and runners as aligned tables, wide, json and yaml', async () => {
-  await waitOnline(w, 'ci', 2);
-  const pools = await cli(['get', 'pools']);
-  expect(pools.code).toBe(0);
-  const [head, row] = pools.stdout.trimEnd().split('\n');
+  await settled(2);
+  const table = await cli(['get', 'pools']);
+  expect(table.code).toBe(0);
+  const [head, row] = table.stdout.trimEnd().split('\n');
   expect(head).toMatch(/^NAME\s+SCOPE\s+POLICY\s+MIN\s+MAX\s+DESIRED\s+ONLINE\s+BUSY\s+STARTING\s+QUEUED\s+READY$/);
   expect(row).toMatch(/^ci\s+acme\/app\s+demand\s+2\s+6\s+2\s+2\s+0\s+0\s+0\s+True$/);
   expect(row!.indexOf('acme/app')).toBe(head!.indexOf('SCOPE'));
-  expect((await cli(['get', 'pools', '-o', 'wide'])).stdout.split('\n')[0]).toMatch(/READY\s+BREAKER\s+CREATING\s+HASH\s+HELD$/);
-  const json = JSON.parse((await cli(['get', 'pools', '-o', 'json'])).stdout);
-  expect(json[0]).toMatchObject({ name: 'ci', desired: 2 });
+  const wide = (await cli(['get', 'pools', '-o', 'wide'])).stdout.split('\n');
+  expect(wide[0]).toMatch(/READY\s+BREAKER\s+CREATING\s+HASH\s+HELD$/);
+  expect(wide[1]).toMatch(/^ci\s+.*\s+True\s+closed\s+0\s+[0-9a-f]{12}\s+<none>$/);
+  expect(await pools()).toEqual([expect.objectContaining({ name: 'ci', desired: 2, min: 2, max: 6 })]);
   expect((await cli(['get', 'pools', '-o', 'yaml'])).stdout).toMatch(/^- name: ci\n/);
 
-  const runners = await cli(['get', 'runners']);
-  const lines = runners.stdout.trimEnd().split('\n');
+  // The runners the table lists are the ones the simulator has online and the engine runs.
+  const sim = (await simRunners()).filter((r) => r.status === 'online');
+  const ids = new Set((await running()).map((c) => c.id.slice(0, 12)));
+  const lines = (await cli(['get', 'runners'])).stdout.trimEnd().split('\n');
   expect(lines[0]).toMatch(/^NAME\s+POOL\s+STATE\s+BUSY\s+AGE\s+CONTAINER\s+GITHUB-ID$/);
   expect(lines).toHaveLength(3);
   for (const l of lines.slice(1)) {
-    expect(l).toMatch(/^ci-[0-9a-f]+\s+ci\s+idle\s+false\s+\d+s\s+[0-9a-f]{12}\s+\d+$/);
+    const m = /^(ci-[0-9a-z]+)\s+ci\s+idle\s+false\s+\d+s\s+([0-9a-f]{12})\s+(\d+)$/.exec(l);
+    expect(m).not.toBeNull();
+    expect(sim.find((r) => r.name === m![1])?.id).toBe(Number(m![3]));
+    expect(ids.has(m![2]!)).toBe(true);
     expect(l.indexOf(' ci ') + 1).toBe(lines[0]!.indexOf('POOL'));
   }
-  expect((await cli(['get', 'runners', '-o', 'wide'])).stdout.split('\n')[0]).toMatch(/GITHUB-ID\s+CONTAINER-STATE\s+GITHUB-STATUS\s+LABELS\s+WHY$/);
-  const rj = JSON.parse((await cli(['get', 'runners', '-o', 'json'])).stdout);
+  const wideR = (await cli(['get', 'runners', '-o', 'wide'])).stdout.split('\n');
+  expect(wideR[0]).toMatch(/GITHUB-ID\s+CONTAINER-STATE\s+GITHUB-STATUS\s+LABELS\s+WHY$/);
+  expect(wideR[1]).toMatch(/\srunning\s+online\s+self-hosted,linux\s/);
+  const rj = await runners();
   expect(rj).toHaveLength(2);
   expect(rj[0]).toMatchObject({ pool: 'ci', state: 'idle', busy: false });
   expect((await cli(['get', 'runners', '-o', 'yaml'])).stdout).toMatch(/^- name: ci-/);
@@ -156,75 +169,111 @@ test('describe pool: desired vs observed, conditions, runners, events; unknown p
   expect(missing.stderr).toBe('error: pool "nope" not found; GET /api/v1/pools (shghar get pools) lists them\n');
 });
 
-test('logs with --tail, and -f follows new lines', async () => {
-  const name = w.manager.get('ci')!.lastTick!.plan.groups.idle[0]!.name;
-  const r = await cli(['logs', name, '--tail', '1']);
-  expect(r).toMatchObject({ code: 0, stdout: 'Listening for Jobs\n' });
-  expect((await cli(['logs', name])).stdout).toBe(`runner ${name} starting\nListening for Jobs\n`);
-  expect((await cli(['logs', name, '--tail', 'x'])).code).toBe(2);
-  expect((await cli(['logs', 'ghost'])).code).toBe(1);
+// Shared by the logs and delete tests: the two idle runners, one of them given a long job, and a follower of each.
+let idle: RunnerJson[] = [];
+let busyName = '';
+let idleName = '';
+let jobId = 0;
+const followers = new Map<string, CliChild>();
 
-  const child = spawn(process.execPath, [BIN, 'logs', name, '-f', '--tail', '1'], { env: { PATH: process.env.PATH ?? '', SHGHAR_SERVER: server.url } });
-  let seen = '';
-  child.stdout.on('data', (d: Buffer) => (seen += d.toString()));
-  try {
-    await waitFor('the first line', () => seen === 'Listening for Jobs\n');
-    const c = w.runtime.all().find((x) => x.labels['io.shghar.runner-name'] === name)!;
-    w.runtime.log(c.id, 'Running job: build');
-    await waitFor('the followed line', () => seen === 'Listening for Jobs\nRunning job: build\n');
-  } finally {
-    child.kill();
+test('logs: the runner container\'s real output, with --tail; unknown runner exits 1', async () => {
+  await settled(2);
+  idle = await runners();
+  for (const r of idle) {
+    const online = `[fake-runner] runner ${r.name} (${r.github_id}) online\n`;
+    const all = await cli(['logs', r.name]);
+    expect(all).toMatchObject({ code: 0, stdout: online });
+    // By container id and GitHub id too, as `get runners` shows them.
+    expect((await cli(['logs', r.container_id, '--tail', '1'])).stdout).toBe(online);
+    expect((await cli(['logs', String(r.github_id), '--tail', '5'])).stdout).toBe(online);
   }
+  // --tail 0 is the whole log (the engine itself reads a tail of 0 as none).
+  expect((await cli(['logs', idle[0]!.name, '--tail', '0'])).stdout).toBe(`[fake-runner] runner ${idle[0]!.name} (${idle[0]!.github_id}) online\n`);
+  expect((await cli(['logs', idle[0]!.name, '--tail', 'x'])).code).toBe(2);
+  const ghost = await cli(['logs', 'ghost']);
+  expect(ghost.code).toBe(1);
+  expect(ghost.stderr).toMatch(/runner "ghost" not found/);
 });
 
-test('delete runner: removed; a busy one refused with exit 1 and a hint, then --force', async () => {
-  const [a, b] = w.manager.get('ci')!.lastTick!.plan.groups.idle.map((r) => r.name);
-  const job = w.github.enqueueJob('acme/app', ['self-hosted', 'linux']);
-  w.github.setJob(job.id, 'in_progress', b!);
-  await waitFor('b busy', () => w.manager.get('ci')!.lastTick!.plan.groups.busy.some((r) => r.name === b));
-  const refused = await cli(['delete', 'runner', b!]);
+test('logs -f prints the lines the runner writes after it started, and stops when the runner is gone', async () => {
+  for (const r of idle) followers.set(r.name, w.spawnCli(['logs', r.name, '-f', '--tail', '1']));
+  for (const r of idle) await until(`${r.name}'s follower to print its first line`, () => followers.get(r.name)!.stdout().includes(' online\n'), 15_000);
+  // A long job: whichever runner takes it writes new lines while its follower is running.
+  jobId = (await w.sim.control.enqueueJob({ repository: 'acme/app', labels: POOL_JOB_LABELS, durationMs: 120_000 })).id;
+  const job = await until('the job to start on a ci runner', async () => (await w.sim.control.state()).jobs.find((j) => j.id === jobId && j.status === 'in_progress'), 15_000);
+  busyName = job.runnerName!;
+  idleName = idle.map((r) => r.name).find((n) => n !== busyName)!;
+  expect(idle.map((r) => r.name)).toContain(busyName);
+  const follower = followers.get(busyName)!;
+  await until('the followed job line', () => follower.stdout().includes(`[fake-runner] running job ${jobId} for 120000 ms\n`), 15_000);
+  const busyGh = idle.find((r) => r.name === busyName)!.github_id;
+  // Each line once, in order: the tail, then what came after.
+  expect(follower.stdout()).toBe(`[fake-runner] runner ${busyName} (${busyGh}) online\n[fake-runner] running job ${jobId} for 120000 ms\n`);
+  expect(followers.get(idleName)!.stdout()).not.toContain('running job');
+  expect(follower.exitCode()).toBeNull();
+}, 40_000);
+
+test('delete runner: an idle one is removed; a busy one is refused with exit 1 and a hint, then --force', async () => {
+  await until(`${busyName} busy in the controller's view`, async () => (await runners()).find((r) => r.name === busyName)?.busy, 15_000);
+  const refused = await cli(['delete', 'runner', busyName]);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/running a job\n {2}hint: wait for the job, or use --force\n$/);
-  const ok = await cli(['delete', 'runner', a!]);
-  expect(ok).toMatchObject({ code: 0, stdout: `runner/${a} deleted\n` });
-  expect(w.github.registrations().some((r) => r.name === a)).toBe(false);
-  const forced = await cli(['delete', 'runner', b!, '--force']);
-  expect(forced.code).toBe(0);
-  w.github.setJob(job.id, 'completed');
-  await waitOnline(w, 'ci', 2);
-});
+  expect((await running()).some((c) => c.name === busyName || c.labels['io.shghar.runner-name'] === busyName)).toBe(true);
 
-test('scale pool: server-side apply of the new bounds', async () => {
+  const ok = await cli(['delete', 'runner', idleName]);
+  expect(ok).toMatchObject({ code: 0, stdout: `runner/${idleName} deleted\n` });
+  expect((await simRunners()).some((r) => r.name === idleName)).toBe(false);
+  expect((await w.containers()).some((c) => c.labels['io.shghar.runner-name'] === idleName)).toBe(false);
+  // The follower of a runner that is gone stops by itself, with success.
+  await until(`${idleName}'s follower to exit`, () => followers.get(idleName)!.exitCode() === 0, 10_000);
+
+  const forced = await cli(['delete', 'runner', busyName, '--force']);
+  expect(forced.stderr).toBe('');
+  // GitHub keeps the registration of a runner mid-job; the container is gone and the registration is cleaned up later.
+  expect(forced).toMatchObject({ code: 0, stdout: `runner/${busyName} deleted (its registration is still running a job on GitHub; it will be cleaned up)\n` });
+  expect((await w.containers()).some((c) => c.labels['io.shghar.runner-name'] === busyName)).toBe(false);
+  await until(`${busyName}'s follower to exit`, () => followers.get(busyName)!.exitCode() === 0, 10_000);
+  // The job lost its runner; cancel it so no later runner picks it up again.
+  await w.sim.control.cancelJob(jobId);
+  await until(`${busyName}'s registration cleaned up`, async () => !(await simRunners()).some((r) => r.name === busyName), 30_000, 200);
+  await settled(2);
+  expect((await runners()).map((r) => r.name)).not.toEqual(expect.arrayContaining([busyName]));
+}, 60_000);
+
+test('scale pool: server-side apply of the new bounds, kept in the state directory', async () => {
   const r = await cli(['scale', 'pool', 'ci', '--min', '3', '--max', '5']);
   expect(r.stderr).toBe('');
   expect(r).toMatchObject({ code: 0, stdout: 'pool/ci scaled (max 6 -> 5, min 2 -> 3)\n' });
-  expect(w.manager.get('ci')!.currentSpec.scaling).toMatchObject({ min: 3, max: 5 });
-  expect(await w.store.read('ci')).toContain('max: 5');
-  await waitOnline(w, 'ci', 3);
+  expect((await pools())[0]).toMatchObject({ min: 3, max: 5 });
+  const stored = readdirSync(w.stateDir).map((f) => readFileSync(join(w.stateDir, f), 'utf8'));
+  expect(stored.find((t) => /name: ci\b/.test(t))).toMatch(/max: 5/);
+  await settled(3);
   expect((await cli(['scale', 'pool', 'ci', '--min', '3'])).stdout).toBe('pool/ci unchanged (min 3, max 5)\n');
   const bad = await cli(['scale', 'pool', 'ci', '--min', '9']);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('spec.scaling.max: must be >= spec.scaling.min (9)');
   expect((await cli(['scale', 'pool', 'ci', '--min', 'x'])).code).toBe(2);
-});
+}, 45_000);
 
 test('connection and token errors say how to fix them', async () => {
   const down = await cli(['get', 'pools'], { SHGHAR_SERVER: 'http://127.0.0.1:1' });
   expect(down.code).toBe(1);
   expect(down.stderr).toBe('error: cannot reach http://127.0.0.1:1: is `shghar run` running? set --server or SHGHAR_SERVER\n');
-  const spec = join(dir, 'ci.yaml');
+  const spec = w.file('ci.yaml', ciSpec(3, 5));
   const noToken = await cli(['apply', '-f', spec], { SHGHAR_TOKEN: '' });
   expect(noToken.code).toBe(1);
   expect(noToken.stderr).toMatch(/missing bearer token[\s\S]*hint: pass --token or set SHGHAR_TOKEN\n$/);
-  const wrongToken = await cli(['apply', '-f', spec, '--token', 'nope', '--server', server.url]);
+  const wrongToken = await cli(['apply', '-f', spec, '--token', 'nope', '--server', w.server]);
   expect(wrongToken.code).toBe(1);
   expect(wrongToken.stderr).toMatch(/not valid[\s\S]*hint: check --token/);
 });
 
-test('delete pool --wait drains and removes it', async () => {
-  const r = await cli(['delete', 'pool', 'ci', '--wait', '--timeout', '30s']);
+test('delete pool --wait drains and removes it: no container, no registration left', async () => {
+  const r = await cli(['delete', 'pool', 'ci', '--wait', '--timeout', '40s']);
   expect(r.stderr).toBe('');
   expect(r).toMatchObject({ code: 0, stdout: 'pool/ci deleting (draining)\npool/ci deleted\n' });
-  expect(w.runtime.all()).toEqual([]);
+  expect(await w.containers()).toEqual([]);
+  expect((await simRunners()).filter((x) => x.name.startsWith('ci-'))).toEqual([]);
   expect((await cli(['get', 'pools'])).stdout).toMatch(/^No pools/);
-}, 40_000);
+  expect((await cli(['get', 'runners'])).stdout).toMatch(/^No runners/);
+}, 60_000);
