@@ -154,16 +154,18 @@ export class PoolController {
       this.again = true;
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    // Nudges never push the timer back: a steady stream of webhooks must not postpone the safety-net poll.
     this.ticking = this.tick().finally(() => {
       this.ticking = undefined;
       if (!this.running) return;
       if (this.again) {
         this.again = false;
         this.nudge('again');
-      } else {
-        this.timer = setTimeout(() => this.nudge('timer'), this.spec.scaling.pollIntervalMs);
+      } else if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.nudge('timer');
+        }, this.spec.scaling.pollIntervalMs);
       }
     });
   }
