@@ -54,11 +54,12 @@ afterAll(async () => {
 }, 30_000);
 
 test('--help on every command, exit 2 on bad usage', async () => {
-  for (const c of ['validate', 'apply', 'diff', 'get', 'describe', 'delete', 'logs', 'scale']) {
-    const r = await cli([c, '--help']);
-    expect({ c, code: r.code }).toEqual({ c, code: 0 });
-    expect(r.stdout).toMatch(new RegExp(`^Usage: shghar ${c}`));
-  }
+  const commands = ['validate', 'apply', 'diff', 'get', 'describe', 'delete', 'logs', 'scale'];
+  const helps = await Promise.all(commands.map((c) => cli([c, '--help'])));
+  commands.forEach((c, i) => {
+    expect({ c, code: helps[i]!.code }).toEqual({ c, code: 0 });
+    expect(helps[i]!.stdout).toMatch(new RegExp(`^Usage: shghar ${c}`));
+  });
   const bad = await cli(['get', 'pools', '--bogus']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/Unknown option '--bogus'[\s\S]*shghar get --help/);
@@ -149,7 +150,7 @@ test('get pools and runners as aligned tables, wide, json and yaml', async () =>
   }
   const wideR = (await cli(['get', 'runners', '-o', 'wide'])).stdout.split('\n');
   expect(wideR[0]).toMatch(/GITHUB-ID\s+CONTAINER-STATE\s+GITHUB-STATUS\s+LABELS\s+WHY$/);
-  expect(wideR[1]).toMatch(/\srunning\s+online\s+self-hosted,linux\s/);
+  expect(wideR[1]).toMatch(/\s[0-9a-f]{12}\s+\d+\s+running\s+online\s+self-hosted,Linux,X64\s+online, idle$/);
   const rj = await runners();
   expect(rj).toHaveLength(2);
   expect(rj[0]).toMatchObject({ pool: 'ci', state: 'idle', busy: false });
@@ -179,14 +180,20 @@ const followers = new Map<string, CliChild>();
 test('logs: the runner container\'s real output, with --tail; unknown runner exits 1', async () => {
   await settled(2);
   idle = await runners();
-  for (const r of idle) {
-    const online = `[fake-runner] runner ${r.name} (${r.github_id}) online\n`;
-    const all = await cli(['logs', r.name]);
-    expect(all).toMatchObject({ code: 0, stdout: online });
-    // By container id and GitHub id too, as `get runners` shows them.
-    expect((await cli(['logs', r.container_id, '--tail', '1'])).stdout).toBe(online);
-    expect((await cli(['logs', String(r.github_id), '--tail', '5'])).stdout).toBe(online);
-  }
+  await Promise.all(
+    idle.map(async (r) => {
+      const online = `[fake-runner] runner ${r.name} (${r.github_id}) online\n`;
+      // By name, and by container id and GitHub id too, as `get runners` shows them.
+      const [all, byContainer, byGitHubId] = await Promise.all([
+        cli(['logs', r.name]),
+        cli(['logs', r.container_id, '--tail', '1']),
+        cli(['logs', String(r.github_id), '--tail', '5']),
+      ]);
+      expect(all).toMatchObject({ code: 0, stdout: online });
+      expect(byContainer.stdout).toBe(online);
+      expect(byGitHubId.stdout).toBe(online);
+    }),
+  );
   // --tail 0 is the whole log (the engine itself reads a tail of 0 as none).
   expect((await cli(['logs', idle[0]!.name, '--tail', '0'])).stdout).toBe(`[fake-runner] runner ${idle[0]!.name} (${idle[0]!.github_id}) online\n`);
   expect((await cli(['logs', idle[0]!.name, '--tail', 'x'])).code).toBe(2);
