@@ -113,12 +113,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     webhook: webhook && settings.webhook ? { path: settings.webhook.path, handler: webhook } : undefined,
   });
   const server = await startApiServer(app, settings.listen);
-  // Keep the rate-limit gauges current from what GitHub last said.
-  const rateTimer = setInterval(() => {
-    const rl = github.rateLimit();
-    if (rl) metrics.rateLimit(rl.remaining, rl.resetAt, rl.limit);
-    manager.unmatchedJobs();
-  }, 2000);
+  // Jobs no pool can serve are counted across pools, so outside any one loop.
+  const rateTimer = setInterval(() => manager.unmatchedJobs(), 2000);
   rateTimer.unref();
   manager.start();
   logger.info('controller started', {

@@ -25,6 +25,8 @@ export interface LoopMetrics {
   /** result: success | failure | busy */
   actionDone(pool: string, kind: string, result: string): void;
   runnerDestroyed(pool: string, reason: string): void;
+  /** GitHub's budget as last seen; resetAt in epoch ms */
+  rateLimit?(remaining: number, resetAt: number, limit?: number): void;
 }
 export interface TickMetrics {
   desired: number;
@@ -243,6 +245,8 @@ export class PoolController {
     const log = this.deps.logger.child({ pool: this.spec.name, reconcileId });
     try {
       const snapshot = await this.observe(started);
+      if (snapshot.rateLimit)
+        this.deps.metrics?.rateLimit?.(snapshot.rateLimit.remaining, snapshot.rateLimit.resetAt, snapshot.rateLimit.limit);
       const spec = this.effectiveSpec();
       const plan = computeDesiredState(spec, snapshot, this.memory, started);
       const guarded = applyGuards(spec, plan, snapshot, this.memory, started);

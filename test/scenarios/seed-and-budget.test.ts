@@ -28,6 +28,11 @@ test('S09 no GitHub write calls that cannot lead to a running runner', async () 
   const rl = pool.lastTick!.snapshot.rateLimit!;
   expect(rl.remaining).toBeLessThanOrEqual(50);
   expect(rl.remaining).toBeGreaterThan(0);
+  // ...and exposes it as metrics.
+  const metrics = await w.metrics.text();
+  const remaining = Number(/^shghar_github_rate_limit_remaining (\S+)$/m.exec(metrics)?.[1]);
+  expect(remaining).toBeLessThanOrEqual(50);
+  expect(Number(/^shghar_github_rate_limit_reset_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]) * 1000).toBeGreaterThan(Date.now() + 15 * 60_000);
   // Never a registration without a container behind it.
   const regs = (await w.sim.control.state()).runners.map((r) => r.name);
   const names = (await w.containers()).map((c) => c.name);
