@@ -1,4 +1,4 @@
-import { Client, SERVER_HELP, UsageError, out, parse, runCommand, serverFlags } from './common.js';
+import { Client, CliError, SERVER_HELP, UsageError, out, parse, runCommand, serverFlags } from './common.js';
 import { age, outputFormat, serialize, table } from './format.js';
 import type { PoolView, RunnerView } from './types.js';
 
@@ -64,7 +64,8 @@ export const run = (argv: string[]): Promise<number> =>
       let runners = (await client.get<{ runners: RunnerView[] }>('/api/v1/runners')).runners;
       if (p.values.pool) runners = runners.filter((r) => r.pool === p.values.pool);
       if (name) runners = runners.filter((r) => r.name === name);
-      if (name && !runners.length) throw new UsageError(`runner "${name}" not found`);
+      // A name that matches nothing is a failed lookup (exit 1, like an unknown pool), not bad usage (exit 2).
+      if (name && !runners.length) throw new CliError(`runner "${name}" not found; \`shghar get runners\` lists them`);
       if (format === 'json' || format === 'yaml') return out(serialize(name ? runners[0] : runners, format)), 0;
       if (!runners.length) return out('No runners.'), 0;
       out(runnersTable(runners, format === 'wide'));

@@ -155,6 +155,11 @@ test('get pools and runners as aligned tables, wide, json and yaml', async () =>
   expect(rj).toHaveLength(2);
   expect(rj[0]).toMatchObject({ pool: 'ci', state: 'idle', busy: false });
   expect((await cli(['get', 'runners', '-o', 'yaml'])).stdout).toMatch(/^- name: ci-/);
+  const one = rj[1]!;
+  expect(JSON.parse((await cli(['get', 'runners', one.name, '-o', 'json'])).stdout)).toMatchObject({ name: one.name, github_id: one.github_id, container_id: one.container_id });
+  const [nope, nopePool] = await Promise.all([cli(['get', 'runners', 'nope']), cli(['get', 'pool', 'nope'])]);
+  expect(nope).toMatchObject({ code: 1, stderr: 'error: runner "nope" not found; `shghar get runners` lists them\n' });
+  expect(nopePool.code).toBe(1);
 });
 
 test('describe pool: desired vs observed, conditions, runners, events; unknown pool exits 1', async () => {
