@@ -53,6 +53,33 @@ const scopeOf = (s: RawPool['spec'], issues: PathIssue[]): Scope => {
   return { kind: 'repo', owner, repo, ...group };
 };
 
+/** Node fires a timer above 2^31-1 ms after 1 ms, so a longer duration would spin the loop; 24d stays below. */
+export const MAX_DURATION_MS = 24 * 86_400_000;
+/** Polling faster than this only burns the API budget. */
+export const MIN_POLL_INTERVAL_MS = 100;
+
+const checkTimerRanges = (
+  scaling: { idleTimeoutMs: number; scaleUpCooldownMs: number; pollIntervalMs: number },
+  s: RawPool['spec'],
+  issues: PathIssue[],
+): void => {
+  const given: [string, unknown, number][] = [
+    ['spec.scaling.idleTimeout', s.scaling?.idleTimeout, scaling.idleTimeoutMs],
+    ['spec.scaling.scaleUpCooldown', s.scaling?.scaleUpCooldown, scaling.scaleUpCooldownMs],
+    ['spec.scaling.pollInterval', s.scaling?.pollInterval, scaling.pollIntervalMs],
+    ['spec.guards.breakerBackoff', s.guards?.breakerBackoff, ms(s.guards?.breakerBackoff, 0)],
+    ['spec.graces.registration', s.graces?.registration, ms(s.graces?.registration, 0)],
+    ['spec.graces.orphan', s.graces?.orphan, ms(s.graces?.orphan, 0)],
+    ['spec.graces.start', s.graces?.start, ms(s.graces?.start, 0)],
+  ];
+  for (const [path, raw, value] of given) {
+    if (raw === undefined) continue;
+    if (value > MAX_DURATION_MS) issues.push({ path, message: 'must be at most 24d' });
+    else if (path === 'spec.scaling.pollInterval' && value < MIN_POLL_INTERVAL_MS)
+      issues.push({ path, message: 'must be at least 100ms' });
+  }
+};
+
 /** Defaults filled in and cross-field rules checked; issues are pushed, never thrown. */
 export const normalizePool = (raw: RawPool, issues: PathIssue[]): PoolSpec => {
   const s = raw.spec;
@@ -90,6 +117,7 @@ export const normalizePool = (raw: RawPool, issues: PathIssue[]): PoolSpec => {
       path: 'spec.scaling.utilizationLow',
       message: `must be < spec.scaling.utilizationHigh (${scaling.utilizationHigh})`,
     });
+  checkTimerRanges(scaling, s, issues);
   if (scaling.idleBuffer > scaling.max)
     issues.push({ path: 'spec.scaling.idleBuffer', message: `must be <= spec.scaling.max (${scaling.max})` });
 
