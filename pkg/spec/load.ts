@@ -39,6 +39,11 @@ export const loadSpecs = (pathOrDir: string): ParsedSpecs => {
       else issues.push(fileIssue(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
       continue;
     }
+    // A truncated save (or `> file`) must not read as "remove every pool": deleting a pool takes a document edit.
+    if (parsed.pools.length === 0 && !parsed.controller) {
+      issues.push(fileIssue(file, 'no RunnerPool or Controller document (an empty file is not applied)'));
+      continue;
+    }
     for (const pool of parsed.pools) {
       const dup = result.pools.find((p) => p.spec.name === pool.spec.name);
       if (dup)

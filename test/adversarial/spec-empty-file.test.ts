@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPools } from '../../cmd/load-pools.js';
+import { loadSpecs, SpecError, type SpecIssue } from '../../pkg/spec/index.js';
+
+const pool = (scaling: string, extra = ''): string =>
+  `apiVersion: shghar.io/v1\nkind: RunnerPool\nmetadata:\n  name: p\nspec:\n  repository: o/r\n  runner:\n    image: img\n  scaling:\n${scaling}${extra}`;
+
+const issuesOf = (f: () => unknown): SpecIssue[] => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    expect((e as Error).message).not.toMatch(/\n\s+at /);
+    return (e as SpecError).issues;
+  }
+  throw new Error('expected a SpecError');
+};
+
+// An editor that truncates before writing, or `> spec.yaml`, must not read as "remove every pool".
+describe('an empty spec file is an error, not an empty pool list', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shghar-adv-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test.each([[''], ['\n\n'], ['# only a comment\n'], ['---\n']])('file content %j', (content) => {
+    const file = join(dir, 'pools.yaml');
+    writeFileSync(file, content);
+    const issues = issuesOf(() => loadSpecs(file));
+    expect(issues).toEqual([expect.objectContaining({ file, message: expect.stringMatching(/no RunnerPool or Controller document/) })]);
+    // the run loop's reload goes through loadPools: it must reject too, so the last good spec keeps running
+    issuesOf(() => loadPools([file], [], {}));
+  });
+
+  test('one empty file in a folder of specs rejects the folder', () => {
+    writeFileSync(join(dir, 'a.yaml'), pool('    min: 0\n'));
+    writeFileSync(join(dir, 'b.yaml'), '');
+    const issues = issuesOf(() => loadSpecs(dir));
+    expect(issues.map((i) => i.file)).toEqual([join(dir, 'b.yaml')]);
+  });
+});
