@@ -26,7 +26,6 @@ export function findRunner(manager: Manager, id: string): { pool: PoolController
   return undefined;
 }
 
-const ALL_LINES = 2 ** 31 - 1;
 
 const runnerOr404 = (ctx: ApiContext, id: string) => {
   const found = findRunner(ctx.manager, id);
@@ -91,8 +90,7 @@ export function runnerRoutes(ctx: ApiContext): Router {
     const { runner } = runnerOr404(ctx, req.params.id);
     let text: string;
     try {
-      // tail=0 means the whole log; Docker reads a tail of 0 as "no lines", so ask for more lines than any log has.
-      text = await ctx.runtime.logs(runner.container.id, tail === 0 ? ALL_LINES : tail);
+      text = await ctx.runtime.logs(runner.container.id, tail);
     } catch (e) {
       portError(e, `logs of ${runner.name}`);
     }

@@ -90,7 +90,8 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
 
     logs: (id, tail) =>
       op('logs', async () => {
-        const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false });
+        // The engine reads tail 0 as "no lines"; the port's 0 means the whole log.
+        const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: tail > 0 ? tail : 'all', follow: false } as Docker.ContainerLogsOptions & { follow: false });
         return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
       }),
 

@@ -52,6 +52,7 @@ export interface RuntimePort {
   stop(id: string, graceSeconds: number): Promise<void>;
   /** Removes the container and its anonymous volumes; a missing container is not an error. */
   remove(id: string): Promise<void>;
+  /** The last `tail` lines of stdout and stderr; 0 means the whole log. */
   logs(id: string, tail: number): Promise<string>;
   imageExists(image: string): Promise<boolean>;
   /**

@@ -144,6 +144,9 @@ describe.each(subjects())('RuntimePort contract: %s', (_name, make) => {
     });
     expect(text).toContain(`out:${b.msg}\n`);
     expect(text).not.toMatch(/[\u0000-\u0008]/); // demultiplexed: no frame headers
+    // 0 means the whole log (the engine alone would read it as "no lines"); 1 is the last line only.
+    expect(await port.logs(id, 0)).toBe(text);
+    expect((await port.logs(id, 1)).trim().split('\n')).toHaveLength(1);
     await port.stop(id, 5);
     expect((await find(id))!.state).toBe('exited');
     await port.stop(id, 5);
