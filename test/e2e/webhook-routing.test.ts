@@ -53,12 +53,14 @@ describe('webhook-driven demand on real Docker', () => {
     const { w, server } = await webhookWorld();
     try {
       w.start(
-        poolDoc({ name: 'cpu', min: 0, max: 3, labels: ['self-hosted', 'linux'], poll: '60s' }) +
+        poolDoc({ name: 'cpu', min: 0, max: 3, labels: ['self-hosted', 'linux', 'cpu'], poll: '60s' }) +
           '---\n' +
           poolDoc({ name: 'gpu', min: 0, max: 3, labels: ['self-hosted', 'linux', 'gpu'], poll: '60s' }),
       );
       for (let i = 0; i < 2; i++) {
-        await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted', 'linux'], durationMs: 800 });
+        // Disjoint labels, so GitHub can only place each job on its own pool's runners (a GPU runner with every
+        // CPU label would be free to take a CPU job: routing decides which pool counts a job, not where it runs).
+        await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted', 'CPU'], durationMs: 800 });
         await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted', 'GPU'], durationMs: 800 });
       }
       const jobs = await until('all four served', async () => {
