@@ -35,6 +35,9 @@ const cleanupActions = (spec: PoolSpec, snapshot: Snapshot, groups: Groups, memo
       reason: `stuck: ${r.why} (grace ${formatDuration(spec.graces.registrationMs)})`,
     });
   for (const reg of groups.orphanRegistrations) {
+    // Online with no container we ever saw: a runner alive elsewhere (another host with our prefix). Ours, if its
+    // container vanished, goes offline within GitHub's heartbeat timeout and is deleted then.
+    if (reg.status === 'online' && !memory.containerSeen?.[reg.name]) continue;
     const seen = memory.orphanSeenAt[String(reg.id)] ?? now;
     if (now - seen >= spec.graces.orphanMs)
       actions.push({

@@ -105,5 +105,8 @@ export const nextMemory = (
   if (snapshot.registrations === undefined) return { ...memory };
   const orphanSeenAt: Record<string, number> = {};
   for (const r of groups.orphanRegistrations) orphanSeenAt[String(r.id)] = memory.orphanSeenAt[String(r.id)] ?? now;
-  return { ...memory, idleSince, orphanSeenAt };
+  const containerSeen: Record<string, true> = {};
+  for (const c of snapshot.containers) containerSeen[c.labels[Label.RunnerName] ?? c.name] = true;
+  for (const r of groups.orphanRegistrations) if (memory.containerSeen?.[r.name]) containerSeen[r.name] = true;
+  return { ...memory, idleSince, orphanSeenAt, containerSeen };
 };

@@ -45,6 +45,12 @@ export interface PoolMemory {
   breakerOpenedAt?: number;
   /** registrations of ours seen without a container: id -> epoch ms first seen so */
   orphanSeenAt: Record<string, number>;
+  /**
+   * runner names that had a container of ours on a snapshot and still have a registration: only such an online
+   * registration is ours for sure once its container is gone (another host may run the same prefix). Optional for
+   * memories made before it existed; lost on restart, which only waits for the registration to go offline.
+   */
+  containerSeen?: Record<string, true>;
   /** epoch ms of the latest failure; with consecutiveFailures >= threshold the breaker is open until + back-off */
   lastFailureAt?: number;
 }
