@@ -1,4 +1,5 @@
 import type { TraceEntry } from '../pkg/sim/trace.js';
+import { makeRandom } from '../pkg/sim/prng.js';
 
 /** Job traces in real (uncompressed) time; the benchmark divides offsets and durations by its time factor. */
 
@@ -17,17 +18,8 @@ export const morningRush = (): TraceEntry[] => [
 /** `n` jobs queued at the same instant, each running 2 minutes. */
 export const burst = (n = 50): TraceEntry[] => Array.from({ length: n }, () => job(0, 2 * MIN));
 
-/** mulberry32: a small seeded PRNG, so a trace is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the simulator's), so a trace is the same on every run. */
+export const seededRandom = makeRandom;
 
 /** How many real minutes one hour of the generated day lasts: the day is itself compressed 60x (24 h -> 24 min). */
 export const DIURNAL_HOUR_MS = MIN;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Label, MANAGED_BY, type RuntimePort } from '../pkg/docker/port.js';
 import type { GitHubPort, Job, Registration } from '../pkg/github/port.js';
+import type { TickObservation } from '../pkg/metrics/metrics.js';
 import type { PoolSpec } from '../pkg/spec/types.js';
 import { Actuators, type Outcome } from './actuators.js';
 import { computeDesiredState } from './desired-state.js';
@@ -28,16 +29,8 @@ export interface LoopMetrics {
   /** GitHub's budget as last seen; resetAt in epoch ms */
   rateLimit?(remaining: number, resetAt: number, limit?: number): void;
 }
-export interface TickMetrics {
-  desired: number;
-  groups: Record<string, number>;
-  queued: number;
-  breakerOpen: boolean;
-  durationMs: number;
-  outcome: string;
-  min?: number;
-  max?: number;
-}
+/** What one tick reports to metrics (the metrics module's own type). */
+export type TickMetrics = TickObservation;
 
 /** Where the pool's demand comes from (the manager's job cache, routed across pools). */
 export interface DemandSource {
