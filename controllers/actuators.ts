@@ -56,7 +56,7 @@ export class Actuators {
   inFlight(visibleContainerNames: ReadonlySet<string>): InFlight {
     // A creation whose container is already listed is counted once, as the container.
     const creating = [...this.creating].filter((n) => !visibleContainerNames.has(n)).length;
-    return { creating, deleting: [...this.deleting] };
+    return { creating, deleting: [...this.deleting], creatingNames: [...this.creating] };
   }
 
   creatingNames(): string[] {

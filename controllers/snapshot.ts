@@ -70,8 +70,9 @@ export const groupRunners = (
     }
   }
 
+  const creatingNames = new Set(snapshot.inFlight.creatingNames ?? []);
   for (const r of regs ?? []) {
-    if (containerNames.has(r.name)) continue;
+    if (containerNames.has(r.name) || creatingNames.has(r.name)) continue; // the creation counts as supply already
     if (isOurRegistration(spec, r)) groups.orphanRegistrations.push(r);
     else groups.foreign.push(r);
   }

@@ -63,6 +63,8 @@ export interface InFlight {
   creating: number;
   /** runner names being deleted */
   deleting: string[];
+  /** runner names being created: their registration may exist before their container (never an orphan) */
+  creatingNames?: string[];
 }
 
 /** One observation of the world, gathered once per tick. */
