@@ -45,12 +45,22 @@ export class Actuators {
   private readonly limiter: Limiter;
   private readonly creating = new Set<string>();
   private readonly deleting = new Set<string>();
+  /**
+   * Containers removed recently, by id, with when. A snapshot listed just before a removal finished still shows the
+   * container; without this the next tick would "remove" it again and count the runner as destroyed twice.
+   */
+  private readonly removed = new Map<string, number>();
 
   constructor(
     private readonly deps: ActuatorDeps,
     concurrency: number,
   ) {
     this.limiter = new Limiter(Math.max(1, concurrency));
+  }
+
+  /** Whether this container was removed by us moments ago (a listing may still show it). */
+  wasRemoved(containerId: string): boolean {
+    return this.removed.has(containerId);
   }
 
   inFlight(visibleContainerNames: ReadonlySet<string>): InFlight {
@@ -150,8 +160,13 @@ export class Actuators {
 
   /** Carries out delete-like actions (scale-down, clean-ups, orphan removal), registration first. */
   removeRunners(spec: PoolSpec, actions: Action[], graceSeconds = 10): Promise<Outcome[]> {
+    const now = (this.deps.clock ?? Date.now)();
+    for (const [id, at] of this.removed) if (now - at > 10 * 60_000) this.removed.delete(id);
     const todo = actions.filter(
-      (a): a is RemovalAction => a.kind !== ActionKind.Create && !this.deleting.has(a.runnerName),
+      (a): a is RemovalAction =>
+        a.kind !== ActionKind.Create &&
+        !this.deleting.has(a.runnerName) &&
+        !(a.kind !== ActionKind.DeleteOrphan && this.removed.has(a.containerId)),
     );
     for (const a of todo) this.deleting.add(a.runnerName);
     return Promise.all(
@@ -176,6 +191,7 @@ export class Actuators {
         if (action.kind === ActionKind.ScaleDown || action.kind === ActionKind.CleanupStuck)
           await this.retry(() => runtime.stop(cid, graceSeconds));
         await this.retry(() => runtime.remove(cid));
+        this.removed.set(cid, (this.deps.clock ?? Date.now)());
       }
       return { kind: 'deleted', action };
     } catch (e) {

@@ -212,7 +212,10 @@ export class PoolController {
 
   async observe(now: number): Promise<Snapshot> {
     const spec = this.spec;
-    const containers = await this.deps.runtime.list(ownLabels(this.deps.controllerId, spec.name));
+    // A container removed while the listing was in flight is gone: do not plan for it again.
+    const containers = (await this.deps.runtime.list(ownLabels(this.deps.controllerId, spec.name))).filter(
+      (c) => !this.actuators.wasRemoved(c.id),
+    );
     let registrations: Registration[] | undefined;
     try {
       registrations = await this.deps.github.listRegistrations(spec.scope);
