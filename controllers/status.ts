@@ -63,11 +63,12 @@ export function conditionsOf(pool: PoolController, now: number): Condition[] {
     reason: !t ? 'NotObserved' : ready ? 'MinimumOnline' : online < spec.scaling.min ? 'BelowMinimum' : breakerOpen ? 'BreakerOpen' : 'ReconcileFailing',
     message: t ? `${online} online of minimum ${spec.scaling.min}` : 'no reconcile has completed yet',
   });
+  const stuck = (t?.plan.groups.stuck.length ?? 0) > 0;
   c.push({
     type: 'Degraded',
-    status: failing || unreachable || (t?.plan.groups.stuck.length ?? 0) > 0 ? 'True' : 'False',
-    reason: failing ? 'ReconcileFailing' : unreachable ? 'GitHubUnreachable' : (t?.plan.groups.stuck.length ?? 0) > 0 ? 'StuckRunners' : 'AsExpected',
-    message: failing ? (pool.lastTickError?.message ?? '') : '',
+    status: failing || unreachable || stuck || breakerOpen ? 'True' : 'False',
+    reason: failing ? 'ReconcileFailing' : breakerOpen ? 'BreakerOpen' : unreachable ? 'GitHubUnreachable' : stuck ? 'StuckRunners' : 'AsExpected',
+    message: failing ? (pool.lastTickError?.message ?? '') : breakerOpen ? 'runners keep failing: see the CreateFailed events and `shghar doctor`' : '',
   });
   c.push({
     type: 'BreakerOpen',

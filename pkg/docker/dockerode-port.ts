@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { ErrorKind, PortError } from '../errors.js';
 import { Label, type ContainerInfo, type ContainerSpec, type ContainerState, type RuntimePort } from './port.js';
 import { demuxLogs } from './demux.js';
 import { isStatus, toRuntimeError } from './errors.js';
@@ -21,6 +22,23 @@ export function parseDockerEndpoint(endpoint: string | undefined): Pick<RuntimeP
   if (endpoint.startsWith('/')) return { socketPath: endpoint };
   const u = new URL(endpoint.replace(/^tcp:/, 'http:'));
   return { host: u.hostname, port: u.port ? Number(u.port) : 2375 };
+}
+
+/** Pulls an image, resolving when the engine has finished (or failing with the engine's reason). */
+async function pullImage(docker: Docker, image: string): Promise<void> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.pull(image);
+  } catch (err) {
+    throw new PortError(ErrorKind.Terminal, `image ${image} is not on this engine and could not be pulled: ${(err as Error).message}`, 404);
+  }
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
+      const failed = err?.message ?? events?.find((e) => e.error)?.error;
+      if (failed) reject(new PortError(ErrorKind.Terminal, `image ${image} is not on this engine and could not be pulled: ${failed}`, 404));
+      else resolve();
+    }),
+  );
 }
 
 /** The RuntimePort on a real Docker engine (dockerode). Every engine error surfaces as a PortError. */
@@ -56,7 +74,17 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
         return Promise.all(rows.map((r) => toInfo(docker, r)));
       }),
 
-    create: (spec) => op('create', async () => (await docker.createContainer(toCreateOptions(spec))).id),
+    create: (spec) =>
+      op('create', async () => {
+        try {
+          return (await docker.createContainer(toCreateOptions(spec))).id;
+        } catch (err) {
+          // A runner image that is not on this engine yet is pulled once, then the create is tried again.
+          if (!isStatus(err, 404) || !/no such image/i.test(String((err as Error).message))) throw err;
+          await op('pull', () => pullImage(docker, spec.image));
+          return (await docker.createContainer(toCreateOptions(spec))).id;
+        }
+      }),
 
     start: (id) =>
       op('start', async () => {

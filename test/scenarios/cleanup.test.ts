@@ -28,6 +28,7 @@ test('S02 a crash-looping image must not leak registrations', async () => {
   // The breaker says why, in status and in a metric; and no more creates happen.
   const cond = conditionsOf(pool, Date.now()).find((c) => c.type === 'BreakerOpen');
   expect(cond).toMatchObject({ status: 'True', reason: 'ConsecutiveFailures' });
+  expect(conditionsOf(pool, Date.now()).find((c) => c.type === 'Degraded')).toMatchObject({ status: 'True', reason: 'BreakerOpen' });
   expect(await w.metrics.text()).toMatch(/circuit_breaker_active\{pool="s02"\} 1/);
   await until('in-flight work settled', () => pool.lastTick?.snapshot.inFlight.creating === 0);
   const jits = rec.of('jit').length;

@@ -32,3 +32,14 @@ test('watch reports start and die of labelled containers only', async () => {
     for (const c of ids) await port.remove(c);
   }
 });
+
+test('creating from an image the engine lacks tries a pull and fails with a terminal error that says so', async () => {
+  const port = createRuntimePort();
+  const t0 = Date.now();
+  const err = await port
+    .create({ name: `nopull-${randomBytes(3).toString('hex')}`, image: 'shghar-no-such-image:missing', env: {}, labels: {}, volumes: [], privileged: false })
+    .catch((e: unknown) => e as { kind: string; message: string });
+  expect(err).toEqual(expect.objectContaining({ kind: 'terminal' }));
+  expect((err as { message: string }).message).toMatch(/shghar-no-such-image:missing is not on this engine and could not be pulled/);
+  expect(Date.now() - t0).toBeLessThan(30_000);
+});
