@@ -7,6 +7,7 @@ import { SpecError, defaultControllerSettings, formatIssue, resolveSecretRef } f
 import { environmentWithDotEnv, loadPools } from './load-pools.js';
 
 const HELP = `Usage: shghar doctor [-f FILE|DIR]... [--github-url URL] [--github-token REF] [--docker ENDPOINT]
+                     [--controller-id ID] [--webhook-secret REF]
 
 Checks Docker (reachable, version), each pool's runner image and network, GitHub (reachable, the token's
 permissions, rate limit), webhook settings, and per pool the containers without registrations and the registrations

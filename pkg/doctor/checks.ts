@@ -143,9 +143,20 @@ function githubFailure(pool: PoolSpec, e: unknown, settings: ControllerSettings)
 
 async function poolChecks(pool: PoolSpec, input: DoctorInput, regs: Registration[] | undefined, githubOk: boolean): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const containers = await input.runtime.list({ [Label.ManagedBy]: MANAGED_BY, [Label.ControllerId]: input.settings.controllerId, [Label.Pool]: pool.name });
+  const id = input.settings.controllerId;
+  // Every container of this pool that any shghar made: a registration with one of these behind it is not an orphan.
+  const anyController = await input.runtime.list({ [Label.ManagedBy]: MANAGED_BY, [Label.Pool]: pool.name });
+  const containers = anyController.filter((c) => c.labels[Label.ControllerId] === id);
+  const others = [...new Set(anyController.map((c) => c.labels[Label.ControllerId]).filter((x) => x && x !== id))];
+  if (others.length)
+    out.push({
+      name: `pool ${pool.name}: controller id`,
+      verdict: 'WARN',
+      detail: `${anyController.length - containers.length} container(s) belong to controller id ${others.join(', ')}, not "${id}"`,
+      hint: `pass --controller-id ${others[0]} (the id \`shghar run\` uses), or set controllerId in the Controller document`,
+    });
   const regNames = new Set((regs ?? []).map((r) => r.name));
-  const containerNames = new Set(containers.map((c) => c.labels[Label.RunnerName] ?? c.name));
+  const containerNames = new Set(anyController.map((c) => c.labels[Label.RunnerName] ?? c.name));
   const old = (t: number) => input.now - t > pool.graces.registrationMs;
   if (githubOk && regs) {
     const noReg = containers.filter((c) => c.state === 'running' && old(c.createdAt) && !regNames.has(c.labels[Label.RunnerName] ?? c.name));
@@ -157,10 +168,18 @@ async function poolChecks(pool: PoolSpec, input: DoctorInput, regs: Registration
     const orphans = (regs ?? []).filter((r) => nameHasPrefix(pool.runner.namePrefix, r.name) && !containerNames.has(r.name));
     out.push(
       orphans.length
-        ? { name: `pool ${pool.name}: registrations without container`, verdict: 'FAIL', detail: orphans.map((r) => `${r.name} (${r.status})`).join(', '), hint: 'orphans: the controller deletes them after the orphan grace; or delete them in Settings > Actions > Runners' }
+        ? { name: `pool ${pool.name}: registrations without container`, verdict: 'FAIL', detail: orphans.map((r) => `${r.name} (${r.status})`).join(', '), hint: 'no container on this engine runs them: a running controller deletes them after the orphan grace (check no other host runs this pool first)' }
         : { name: `pool ${pool.name}: registrations without container`, verdict: 'OK', detail: 'none' },
     );
   }
+  const leftovers = containers.filter((c) => (c.state === 'exited' || c.state === 'dead') && (c.exitCode ?? 0) === 0);
+  if (leftovers.length)
+    out.push({
+      name: `pool ${pool.name}: finished containers`,
+      verdict: 'WARN',
+      detail: `${leftovers.length} exited runner container(s) not cleaned up yet: ${leftovers.map((c) => c.name).join(', ')}`,
+      hint: 'a running controller removes them on its next tick; without one: docker rm $(docker ps -aq --filter label=io.shghar.pool=' + pool.name + ' --filter status=exited)',
+    });
   const failing = containers.filter((c) => (c.state === 'exited' || c.state === 'dead') && (c.exitCode ?? 0) !== 0);
   for (const c of failing.slice(0, 3)) {
     const logs = await input.runtime.logs(c.id, 20).catch(() => '');

@@ -72,7 +72,7 @@ describe('shghar doctor', () => {
     await sim.control.seedRegistration({ scope: 'acme/app', name: 'doc-0rphan1', labels: ['self-hosted', 'linux'], status: 'offline', createdAt: Date.now() - 7_200_000 });
     const r = await doctor(['-f', spec(), '--github-url', sim.url, '--github-token', 'env:TOK'], { TOK: 'good-token' });
     expect(line(r.out, 'registrations without container')).toMatch(/^FAIL .*doc-0rphan1 \(offline\)/);
-    expect(hintAfter(r.out, 'registrations without container')).toMatch(/hint: orphans/);
+    expect(hintAfter(r.out, 'registrations without container')).toMatch(/hint: no container on this engine runs them/);
     expect(r.code).toBe(1);
   });
 });
