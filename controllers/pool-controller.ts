@@ -248,7 +248,14 @@ export class PoolController {
       const guarded = applyGuards(spec, plan, snapshot, this.memory, started);
       this.memory = nextMemory(spec, snapshot, plan.groups, this.memory, started);
       const report: TickReport = { reconcileId, at: started, snapshot, plan, guarded, durationMs: 0 };
-      log.info('decision', {
+      // Logged once per tick; at info only when it acts, holds something back or changes its mind, so a quiet pool
+      // does not bury real events (the same line is at debug otherwise).
+      const quiet =
+        guarded.allowed.length === 0 &&
+        guarded.held.length === 0 &&
+        this.last?.plan.desired === plan.desired &&
+        this.last?.guarded.breaker === guarded.breaker;
+      log[quiet ? 'debug' : 'info']('decision', {
         event: 'decision',
         inputs: summarizeInputs(snapshot, plan),
         desired: plan.desired,
