@@ -145,7 +145,7 @@ export function poolView(pool: PoolController, now: number): PoolView {
     planned_actions: t?.guarded.allowed.map(describeAction) ?? [],
     held_actions: (t?.guarded.held ?? []).map((h) => ({ guard: h.guard, action: describeAction(h.action), reason: h.reason })),
     breaker: t?.guarded.breaker ?? 'closed',
-    in_flight: t?.snapshot.inFlight ?? { creating: 0, deleting: [] },
+    in_flight: { creating: t?.snapshot.inFlight.creating ?? 0, deleting: t?.snapshot.inFlight.deleting ?? [] },
     conditions: conditionsOf(pool, now),
     last_reconcile: t ? new Date(t.at).toISOString() : null,
     last_error: pool.lastTickError?.message ?? null,

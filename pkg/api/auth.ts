@@ -26,11 +26,14 @@ export const isAuthorized = (req: Request, apiToken: string | undefined): boolea
  */
 export function requireToken(apiToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
+    // Without a configured token no bearer can be right: say how to enable mutations rather than ask for a token.
+    if (!apiToken)
+      return next(
+        new ApiError(403, ErrorCode.Forbidden, 'mutating routes are disabled: no API token configured; start the controller with --api-token env:NAME (or Controller spec.apiToken) and pass the same token with --token or SHGHAR_TOKEN'),
+      );
     const given = bearerOf(req);
     if (given === undefined || given === '')
       return next(new ApiError(401, ErrorCode.Unauthorized, 'missing bearer token: send "Authorization: Bearer <token>" (CLI: --token or SHGHAR_TOKEN)'));
-    if (!apiToken)
-      return next(new ApiError(403, ErrorCode.Forbidden, 'mutating routes are disabled: the controller has no API token configured (Controller spec.apiToken)'));
     if (!tokenMatches(given, apiToken)) return next(new ApiError(403, ErrorCode.Forbidden, 'the bearer token is not valid for this controller'));
     next();
   };
