@@ -163,7 +163,7 @@ function waitForSignal(c: RunningController, drain: boolean, watchers: FSWatcher
     const onSignal = (sig: string) => {
       if (stopping) return;
       stopping = true;
-      c.logger.info(`${sig} received: stopping${drain ? ' and draining idle runners' : ''}; runners are left running`, {
+      c.logger.info(`${sig} received: stopping${drain ? ', removing idle runners' : ''}; busy runners are left to finish their job`, {
         event: 'stopping',
       });
       for (const w of watchers) w.close();

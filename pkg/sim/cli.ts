@@ -2,8 +2,29 @@
 import { readFileSync } from 'node:fs';
 import { startSimulator, type SimOptions } from './index.js';
 
-const USAGE = 'usage: shghar sim [--host H] [--port N] [--token T]... [--token-file F] [--hourly-budget N] [--heartbeat-timeout-ms N]\n' +
-  '                  [--webhook URL --webhook-secret-file F]... [--org ORG=repo1,repo2]... [--seed N]';
+const USAGE = `Usage: shghar sim [--host H] [--port N] [--token T]... [--token-file F] [--hourly-budget N]
+                 [--heartbeat-timeout-ms N] [--webhook URL --webhook-secret-file F]... [--org ORG=repo1,repo2]... [--seed N]
+
+A local stand-in for the part of GitHub shghar uses (self-hosted runners, workflow runs and jobs, rate limits,
+signed workflow_job webhooks), for trying shghar without GitHub. Point the controller at the URL it prints:
+  shghar run -f spec.yaml --github-url <URL> --github-token env:SIM_TOKEN      (SIM_TOKEN=sim-token by default)
+
+Options (defaults in brackets):
+  --host H, --port N          where to listen [127.0.0.1, a free port]
+  --token T, --token-file F   accepted API tokens, repeatable [sim-token]
+  --hourly-budget N           requests per token and hour [5000]
+  --heartbeat-timeout-ms N    a silent runner goes offline after this [30000]
+  --webhook URL               deliver workflow_job webhooks there, signed with the secret of
+  --webhook-secret-file F     the file that follows it
+  --org ORG=repo1,repo2       organizations and their repositories [any owner/repo exists]
+  --seed N                    seed for injected faults [1]
+
+Control API (JSON over HTTP, for queueing work and injecting faults), e.g.:
+  curl -X POST <URL>/_sim/control/jobs -H 'content-type: application/json' \\
+       -d '{"repository":"acme/app","labels":["self-hosted","linux"],"durationMs":20000}'
+  curl <URL>/_sim/control/state                      runners and jobs
+  curl -X PUT <URL>/_sim/control/unreachable -d '{"unreachable":true}' -H 'content-type: application/json'
+Every route is listed in pkg/sim/README.md.`;
 
 export function parseSimArgs(argv: string[]): SimOptions {
   const o: SimOptions & { tokens: string[]; webhooks: { url: string; secret: string }[] } = { tokens: [], webhooks: [] };
@@ -45,6 +66,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   try { opts = parseSimArgs(argv); } catch (e) { console.error(`${(e as Error).message}\n${USAGE}`); return 2; }
   const sim = await startSimulator(opts);
   console.log(sim.url);
+  console.error(`GitHub simulator listening; queue a job with: curl -X POST ${sim.url}/_sim/control/jobs -H 'content-type: application/json' -d '{"repository":"acme/app","labels":["self-hosted"],"durationMs":20000}'`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
