@@ -1,3 +1,4 @@
+import { ErrorKind, PortError } from '../pkg/errors.js';
 import { Label, MANAGED_BY, type ContainerSpec, type RuntimePort } from '../pkg/docker/port.js';
 import type { DeleteResult, GitHubPort } from '../pkg/github/port.js';
 import type { PoolSpec } from '../pkg/spec/types.js';
@@ -12,7 +13,14 @@ import { ActionKind, type Action, type InFlight, type RemovalAction } from './ty
 
 export type Outcome =
   | { kind: 'created'; runnerName: string; registrationId?: number }
-  | { kind: 'create-failed'; runnerName: string; error: string; retryable: boolean }
+  | {
+      kind: 'create-failed';
+      runnerName: string;
+      error: string;
+      retryable: boolean;
+      /** GitHub was down, rate-limited or failing (after retries) before any credential existed: not the runner's fault */
+      githubUnavailable?: boolean;
+    }
   | { kind: 'deleted'; action: RemovalAction }
   | { kind: 'kept-busy'; action: RemovalAction }
   | { kind: 'delete-failed'; action: RemovalAction; error: string };
@@ -40,6 +48,10 @@ export const scopeUrl = (spec: PoolSpec, webBaseUrl: string): string =>
   spec.scope.kind === 'repo'
     ? `${webBaseUrl}/${spec.scope.owner}/${spec.scope.repo}`
     : `${webBaseUrl}/${spec.scope.org}`;
+
+const githubTransient = (e: unknown): boolean =>
+  e instanceof PortError &&
+  (e.kind === ErrorKind.Unreachable || e.kind === ErrorKind.Retryable || e.kind === ErrorKind.RateLimited);
 
 export class Actuators {
   private readonly limiter: Limiter;
@@ -100,6 +112,7 @@ export class Actuators {
     const now = (this.deps.clock ?? Date.now)();
     let registrationId: number | undefined;
     let containerId: string | undefined;
+    let credentialsIssued = false;
     try {
       const env: Record<string, string> = { ...spec.runner.env };
       const labels: Record<string, string> = runnerLabels(spec, this.deps.controllerId, name, specHash, now);
@@ -127,6 +140,7 @@ export class Actuators {
           RUNNER_EPHEMERAL: 'true',
         });
       }
+      credentialsIssued = true;
       const container: ContainerSpec = {
         name,
         image: spec.runner.image,
@@ -154,6 +168,7 @@ export class Actuators {
         runnerName: name,
         error: e instanceof Error ? e.message : String(e),
         retryable: e instanceof Error && 'kind' in e ? (e as { kind: string }).kind !== 'terminal' : true,
+        ...(!credentialsIssued && githubTransient(e) ? { githubUnavailable: true } : {}),
       };
     }
   }

@@ -363,7 +363,9 @@ export class PoolController {
           log.info('runner created', { event: 'runner-created', runner: o.runnerName, registrationId: o.registrationId });
           break;
         case 'create-failed':
-          this.memory = recordOutcome(this.memory, 'failure', now, spec.guards.breakerThreshold);
+          // The breaker protects against broken runners; a GitHub outage would otherwise hold creates for the whole
+          // back-off after GitHub is back. Those creates are retried on the next ticks instead.
+          if (!o.githubUnavailable) this.memory = recordOutcome(this.memory, 'failure', now, spec.guards.breakerThreshold);
           this.deps.metrics?.actionDone(spec.name, 'create', 'failure');
           log.warn('runner creation failed', { event: 'create-failed', runner: o.runnerName, error: o.error });
           this.deps.events?.record(spec.name, 'Warning', 'CreateFailed', o.error, now);
