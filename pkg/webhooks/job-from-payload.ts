@@ -20,12 +20,18 @@ export function jobFromWorkflowJob(payload: unknown): Job | undefined {
     repository?: { full_name?: string };
   };
   const wj = p?.workflow_job;
-  if (!wj || typeof wj.id !== 'number' || !p.repository?.full_name || !Array.isArray(wj.labels)) return undefined;
+  if (!wj || !Number.isSafeInteger(wj.id) || typeof p.repository?.full_name !== 'string' || !p.repository.full_name) return undefined;
+  // Wrong types here would poison the job cache: label routing runs over every cached job on every tick.
+  if (!Array.isArray(wj.labels) || !wj.labels.every((l) => typeof l === 'string')) return undefined;
+  if (wj.runner_name != null && typeof wj.runner_name !== 'string') return undefined;
+  if (wj.runner_id != null && !Number.isSafeInteger(wj.runner_id)) return undefined;
+  const times = [wj.created_at, wj.started_at, wj.completed_at];
+  if (times.some((t) => t != null && (typeof t !== 'string' || Number.isNaN(Date.parse(t))))) return undefined;
   // The action names the transition; prefer it to the status field, which lags on some deliveries.
   const status = STATUSES.includes(p.action ?? '') ? p.action : wj.status;
   if (!status || !STATUSES.includes(status)) return undefined;
   return {
-    id: wj.id,
+    id: wj.id as number,
     runId: wj.run_id ?? 0,
     repository: p.repository.full_name,
     labels: wj.labels,
