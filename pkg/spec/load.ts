@@ -4,6 +4,31 @@ import { SpecError, type SpecIssue } from './errors.js';
 import { parseSpecText, type ParsedSpecs } from './parse.js';
 import { overlappingPrefixes } from './prefixes.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const NOT_UTF8 = 'not UTF-8 text (save the file as UTF-8)';
+
+/** The file's text; a SpecError at the first byte that is not UTF-8 (a lenient read would hide it behind U+FFFD). */
+const readUtf8 = (file: string): string => {
+  const bytes = readFileSync(file);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // Walk the lenient decoding: up to the first bad byte it consumes exactly the bytes of each character.
+    let offset = 0;
+    let line = 1;
+    let column = 1;
+    for (const ch of bytes.toString('utf8')) {
+      if (ch === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+      offset += Buffer.byteLength(ch);
+      if (ch === '\n') {
+        line++;
+        column = 1;
+      } else column++;
+    }
+    throw new SpecError([{ file, line, column, path: '', message: NOT_UTF8 }]);
+  }
+};
+
 const fileIssue = (file: string, message: string, path = ''): SpecIssue => ({ file, line: 0, column: 0, path, message });
 
 /** The spec files of a path: the file itself, or a folder's *.yaml / *.yml (not recursive), in name order. */
@@ -33,7 +58,7 @@ export const loadSpecs = (pathOrDir: string): ParsedSpecs => {
   for (const file of files) {
     let parsed: ParsedSpecs;
     try {
-      parsed = parseSpecText(readFileSync(file, 'utf8'), file);
+      parsed = parseSpecText(readUtf8(file), file);
     } catch (e) {
       if (e instanceof SpecError) issues.push(...e.issues);
       else issues.push(fileIssue(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`));

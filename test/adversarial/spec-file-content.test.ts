@@ -42,3 +42,20 @@ describe('an empty spec file is an error, not an empty pool list', () => {
     expect(issues.map((i) => i.file)).toEqual([join(dir, 'b.yaml')]);
   });
 });
+
+// Latin-1 or binary bytes decoded leniently turn into U+FFFD and a misleading schema error far from the cause.
+describe('a spec file that is not UTF-8 is named as such, with the line and column of the first bad byte', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shghar-adv-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a Latin-1 label', () => {
+    const file = join(dir, 'latin1.yaml');
+    const text = pool('    min: 0\n').replace('image: img', 'image: img\n    labels: [caf\u00e9]');
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    const issues = issuesOf(() => loadSpecs(file));
+    expect(issues).toEqual([expect.objectContaining({ file, line: 9, column: 17, message: expect.stringMatching(/not UTF-8/) })]);
+  });
+});
