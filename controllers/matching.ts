@@ -37,3 +37,33 @@ export const routeJobs = (
   }
   return { byPool, unmatched };
 };
+
+/** Whether two pools can see jobs of the same repository. */
+const shareScope = (a: Scope, b: Scope): boolean => {
+  if (a.kind === 'repo' && b.kind === 'repo') return `${a.owner}/${a.repo}`.toLowerCase() === `${b.owner}/${b.repo}`.toLowerCase();
+  if (a.kind === 'org' && b.kind === 'org') return a.org.toLowerCase() === b.org.toLowerCase();
+  const [repo, org] = a.kind === 'repo' ? [a, b] : [b, a];
+  return repo.kind === 'repo' && scopeCovers(org, `${repo.owner}/${repo.repo}`);
+};
+
+/**
+ * Valid specs worth a second look. GitHub places a job on any idle runner that has all of the job's labels, so when
+ * one pool's runners carry every label of another pool in the same scope they can take that pool's jobs: shghar still
+ * counts each job for one pool only, but a GPU runner may end up running a plain build.
+ */
+export function labelOverlapWarnings(pools: readonly PoolSpec[]): string[] {
+  const warnings: string[] = [];
+  for (const a of pools) {
+    for (const b of pools) {
+      if (a === b || !shareScope(a.scope, b.scope) || !jobMatchesPool(a.runner.labels, b.runner.labels)) continue;
+      const same = jobMatchesPool(b.runner.labels, a.runner.labels);
+      if (same && a.name > b.name) continue; // identical label sets: once
+      warnings.push(
+        same
+          ? `pools ${a.name} and ${b.name} have the same labels in the same scope: each job is counted by one of them (higher priority, then name)`
+          : `runners of pool ${b.name} carry every label of pool ${a.name}, so GitHub may run ${a.name}'s jobs on them; give ${b.name} a label of its own (and use it in its jobs) if that matters`,
+      );
+    }
+  }
+  return warnings;
+}

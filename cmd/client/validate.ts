@@ -1,3 +1,4 @@
+import { labelOverlapWarnings } from '../../controllers/matching.js';
 import { loadSpecs } from '../../pkg/spec/load.js';
 import { SpecError } from '../../pkg/spec/errors.js';
 import { UsageError, out, parse, runCommand } from './common.js';
@@ -6,7 +7,8 @@ import { specErrorText } from './specs.js';
 const USAGE = `
 Usage: shghar validate -f FILE|DIR
 
-Checks spec files offline (syntax, schema, cross-field rules, duplicate names, overlapping prefixes).
+Checks spec files offline (syntax, schema, cross-field rules, duplicate names, overlapping prefixes), and warns
+when one pool's runners carry every label of another pool in the same scope.
 Problems are printed as file:line:column: field: message; the exit code is 1 when there is any.
 
 Options:
@@ -23,6 +25,7 @@ export const run = (argv: string[]): Promise<number> =>
     try {
       const { pools, controller } = loadSpecs(path);
       out(`${path}: valid (${pools.length} pool(s)${controller ? ', controller settings' : ''}: ${pools.map((x) => x.spec.name).join(', ')})`);
+      for (const w of labelOverlapWarnings(pools.map((x) => x.spec))) process.stderr.write(`warning: ${w}\n`);
       return 0;
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
