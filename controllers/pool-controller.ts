@@ -5,6 +5,7 @@ import type { TickObservation } from '../pkg/metrics/metrics.js';
 import type { PoolSpec } from '../pkg/spec/types.js';
 import { Actuators, type Outcome } from './actuators.js';
 import { computeDesiredState } from './desired-state.js';
+import { exitOutcome } from './exit-outcome.js';
 import { applyGuards, recordOutcome } from './guards.js';
 import { generateRunnerName } from './names.js';
 import { nextMemory } from './snapshot.js';
@@ -332,12 +333,12 @@ export class PoolController {
     }
   }
 
-  /** An exited container tells the breaker whether the runner did its work (exit 0) or failed. */
+  /** An exited container tells the breaker whether the runner did its work or failed (see exitOutcome). */
   private noteExit(spec: PoolSpec, a: Action, snapshot: Snapshot, now: number): void {
     if (a.kind !== ActionKind.CleanupExited || snapshot.inFlight.deleting.includes(a.runnerName)) return;
     const c = snapshot.containers.find((x) => x.id === a.containerId);
-    if (c?.exitCode === undefined) return;
-    this.memory = recordOutcome(this.memory, c.exitCode === 0 ? 'success' : 'failure', now, spec.guards.breakerThreshold);
+    const outcome = c ? exitOutcome(a.runnerName, c, snapshot, this.memory) : undefined;
+    if (outcome) this.memory = recordOutcome(this.memory, outcome, now, spec.guards.breakerThreshold);
   }
 
   private track(p: Promise<unknown>): void {

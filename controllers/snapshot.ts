@@ -109,5 +109,11 @@ export const nextMemory = (
   const containerSeen: Record<string, true> = {};
   for (const c of snapshot.containers) containerSeen[c.labels[Label.RunnerName] ?? c.name] = true;
   for (const r of groups.orphanRegistrations) if (memory.containerSeen?.[r.name]) containerSeen[r.name] = true;
-  return { ...memory, idleSince, orphanSeenAt, containerSeen };
+  const online = new Set(snapshot.registrations.filter((r) => r.status === 'online').map((r) => r.name));
+  const seenOnline: Record<string, true> = {};
+  for (const c of snapshot.containers) {
+    const name = c.labels[Label.RunnerName] ?? c.name;
+    if (online.has(name) || memory.seenOnline?.[name]) seenOnline[name] = true;
+  }
+  return { ...memory, idleSince, orphanSeenAt, containerSeen, seenOnline };
 };

@@ -51,6 +51,8 @@ export interface PoolMemory {
    * memories made before it existed; lost on restart, which only waits for the registration to go offline.
    */
   containerSeen?: Record<string, true>;
+  /** runner names with a container whose registration was seen online: a later clean exit did real work */
+  seenOnline?: Record<string, true>;
   /** epoch ms of the latest failure; with consecutiveFailures >= threshold the breaker is open until + back-off */
   lastFailureAt?: number;
 }
