@@ -75,10 +75,15 @@ export class Actuators {
     return this.removed.has(containerId);
   }
 
-  inFlight(visibleContainerNames: ReadonlySet<string>): InFlight {
+  /**
+   * @param creatingWhenListed the names in flight when the container list was read: one that finished since is
+   *   missing from that list, and would otherwise be counted nowhere (and the hard max one runner short).
+   */
+  inFlight(visibleContainerNames: ReadonlySet<string>, creatingWhenListed: readonly string[] = []): InFlight {
+    const names = new Set([...creatingWhenListed, ...this.creating]);
     // A creation whose container is already listed is counted once, as the container.
-    const creating = [...this.creating].filter((n) => !visibleContainerNames.has(n)).length;
-    return { creating, deleting: [...this.deleting], creatingNames: [...this.creating] };
+    const creating = [...names].filter((n) => !visibleContainerNames.has(n)).length;
+    return { creating, deleting: [...this.deleting], creatingNames: [...names] };
   }
 
   creatingNames(): string[] {

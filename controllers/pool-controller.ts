@@ -213,6 +213,7 @@ export class PoolController {
 
   async observe(now: number): Promise<Snapshot> {
     const spec = this.spec;
+    const creatingWhenListed = this.actuators.creatingNames();
     // A container removed while the listing was in flight is gone: do not plan for it again.
     const containers = (await this.deps.runtime.list(ownLabels(this.deps.controllerId, spec.name))).filter(
       (c) => !this.actuators.wasRemoved(c.id),
@@ -230,7 +231,7 @@ export class PoolController {
       registrations,
       containers,
       jobs,
-      inFlight: this.actuators.inFlight(names),
+      inFlight: this.actuators.inFlight(names, creatingWhenListed),
       rateLimit: this.deps.github.rateLimit(),
     };
   }
