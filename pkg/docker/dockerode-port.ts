@@ -30,12 +30,12 @@ async function pullImage(docker: Docker, image: string): Promise<void> {
   try {
     stream = await docker.pull(image);
   } catch (err) {
-    throw new PortError(ErrorKind.Terminal, `image ${image} is not on this engine and could not be pulled: ${(err as Error).message}`, 404);
+    throw new PortError(ErrorKind.NotFound, `image ${image} is not on this engine and could not be pulled: ${(err as Error).message}`, 404);
   }
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
       const failed = err?.message ?? events?.find((e) => e.error)?.error;
-      if (failed) reject(new PortError(ErrorKind.Terminal, `image ${image} is not on this engine and could not be pulled: ${failed}`, 404));
+      if (failed) reject(new PortError(ErrorKind.NotFound, `image ${image} is not on this engine and could not be pulled: ${failed}`, 404));
       else resolve();
     }),
   );

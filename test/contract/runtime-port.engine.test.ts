@@ -33,13 +33,13 @@ test('watch reports start and die of labelled containers only', async () => {
   }
 });
 
-test('creating from an image the engine lacks tries a pull and fails with a terminal error that says so', async () => {
+test('creating from an image the engine lacks tries a pull and fails as not-found, saying so', async () => {
   const port = createRuntimePort();
   const t0 = Date.now();
   const err = await port
     .create({ name: `nopull-${randomBytes(3).toString('hex')}`, image: 'shghar-no-such-image:missing', env: {}, labels: {}, volumes: [], privileged: false })
     .catch((e: unknown) => e as { kind: string; message: string });
-  expect(err).toEqual(expect.objectContaining({ kind: 'terminal' }));
+  expect(err).toEqual(expect.objectContaining({ kind: 'not-found' }));
   expect((err as { message: string }).message).toMatch(/shghar-no-such-image:missing is not on this engine and could not be pulled/);
   expect(Date.now() - t0).toBeLessThan(30_000);
 });
