@@ -47,6 +47,13 @@ export class Demand implements DemandSource {
     return routeJobs(this.cache.active(), pools).byPool.get(pool) ?? [];
   }
 
+  assignedRunners(): string[] {
+    return this.cache
+      .active()
+      .map((j) => j.runnerName)
+      .filter((n): n is string => !!n);
+  }
+
   /** Active jobs whose repository some pool covers but whose labels no pool satisfies. */
   unmatched(): Job[] {
     const pools = this.opts.pools();

@@ -95,11 +95,16 @@ const githubKnown = (s: Snapshot): boolean => s.registrations !== undefined && s
 const demandDecision = (spec: PoolSpec, snapshot: Snapshot, groups: Groups, queued: Job[], now: number): Decision => {
   const { min, max, idleBuffer } = spec.scaling;
   const busy = groups.busy.length;
-  const want = busy + queued.length + idleBuffer;
+  // A busy runner that no known job is assigned to has taken a job whose start we have not heard of yet; that job is
+  // still in our queued list, so counting both would create a runner for a job that already has one.
+  const assigned = snapshot.assignedRunners ? new Set(snapshot.assignedRunners) : undefined;
+  const unexplained = assigned ? groups.busy.filter((r) => !assigned.has(r.name)).length : 0;
+  const waiting = Math.max(0, queued.length - unexplained);
+  const want = busy + waiting + idleBuffer;
   const desired = clamp(want, min, max);
   const supply = busy + groups.idle.length + groups.starting.length + snapshot.inFlight.creating;
   const reasons = [
-    `busy ${busy} + queued ${queued.length} + buffer ${idleBuffer} = ${want}, clamped to [${min}, ${max}] = ${desired}`,
+    `busy ${busy} + queued ${waiting}${unexplained && queued.length ? ` (${queued.length} less ${Math.min(unexplained, queued.length)} already taken by busy runners)` : ''} + buffer ${idleBuffer} = ${want}, clamped to [${min}, ${max}] = ${desired}`,
     `supply: busy ${busy} + idle ${groups.idle.length} + starting ${groups.starting.length} + creating ${snapshot.inFlight.creating} = ${supply}`,
   ];
   const actions: Action[] = [];

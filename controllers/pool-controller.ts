@@ -37,6 +37,8 @@ export type TickMetrics = TickObservation;
 export interface DemandSource {
   /** Jobs routed to this pool; undefined when GitHub cannot be reached and nothing is known. */
   jobsFor(pool: string, now: number): Promise<Job[] | undefined>;
+  /** Runner names that active jobs of any pool are known to run. */
+  assignedRunners?(): string[];
 }
 
 export interface PoolControllerDeps {

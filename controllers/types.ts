@@ -80,6 +80,11 @@ export interface Snapshot {
   /** jobs routed to this pool (queued, in_progress, waiting); undefined when GitHub could not be reached */
   jobs?: Job[];
   inFlight: InFlight;
+  /**
+   * Names of runners that active jobs (of any pool) are known to run. A busy runner not among them is running a job
+   * whose start has not reached us yet, most likely one still counted as queued.
+   */
+  assignedRunners?: string[];
   rateLimit?: RateLimitState;
 }
 

@@ -57,6 +57,7 @@ export const snap = (parts: Partial<Snapshot> & { now?: number } = {}): Snapshot
   jobs: 'jobs' in parts ? parts.jobs : [],
   inFlight: parts.inFlight ?? { creating: 0, deleting: [] },
   ...(parts.rateLimit ? { rateLimit: parts.rateLimit } : {}),
+  ...(parts.assignedRunners ? { assignedRunners: parts.assignedRunners } : {}),
 });
 
 /** An online runner: container + registration. */
