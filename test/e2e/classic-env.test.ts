@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +66,6 @@ test('a classic .env describes one threshold pool that converges and reports the
     const rt = createRuntimePort();
     for (const c of await rt.list({ [Label.ControllerId]: CONTROLLER })) await rt.remove(c.id);
     await sim.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../pkg/sim/index.js';
@@ -37,6 +37,7 @@ describe('shghar doctor', () => {
   });
   afterAll(async () => {
     await sim.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('all OK on a healthy setup (exit 0)', async () => {

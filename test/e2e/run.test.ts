@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ describe('shghar run end to end', () => {
     if (proc) await stop('SIGTERM');
     for (const c of await containers()) await runtime.remove(c.id);
     await sim.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('min 2 gives 2 online runners', async () => {
