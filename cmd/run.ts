@@ -111,11 +111,22 @@ function applyFlags(
 }
 
 function resolveSecrets(s: ControllerSettings, env: Record<string, string | undefined>): ResolvedSecrets {
+  // Errors name the setting and the reference (never a value) and say how to fix it.
+  const resolve = (what: string, ref: string, fix: string): string => {
+    try {
+      return resolveSecretRef(ref, env);
+    } catch (e) {
+      const why = e instanceof SpecError ? e.issues.map((i) => i.message).join('; ') : (e as Error).message;
+      // A value that is not a reference may be an inline credential: never echo it.
+      const shown = /^(env|file):/.test(ref) ? ` (${ref})` : '';
+      throw new Error(`${what}${shown}: ${why}; ${fix}`);
+    }
+  };
   return {
-    githubToken: s.githubApp ? undefined : resolveSecretRef(s.githubTokenRef!, env),
-    githubAppKey: s.githubApp ? resolveSecretRef(s.githubApp.privateKeyRef, env) : undefined,
-    webhookSecret: s.webhook ? resolveSecretRef(s.webhook.secretRef, env) : undefined,
-    apiToken: s.apiTokenRef ? resolveSecretRef(s.apiTokenRef, env) : undefined,
+    githubToken: s.githubApp ? undefined : resolve('GitHub token', s.githubTokenRef!, 'export it, or pass --github-token env:NAME | file:/path'),
+    githubAppKey: s.githubApp ? resolve('GitHub App private key', s.githubApp.privateKeyRef, 'fix githubApp.privateKey in the Controller document') : undefined,
+    webhookSecret: s.webhook ? resolve('webhook secret', s.webhook.secretRef, 'export it, or fix --webhook-secret / webhook.secret') : undefined,
+    apiToken: s.apiTokenRef ? resolve('API token', s.apiTokenRef, 'export it, or fix --api-token / apiToken') : undefined,
   };
 }
 
