@@ -83,7 +83,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   let githubOk = false;
   const registrationsByPool = new Map<string, Registration[]>();
   if (!input.github) {
-    out.push({ name: 'github credentials', verdict: 'FAIL', detail: input.credentialError ?? 'no credential', hint: 'set GITHUB_TOKEN or spec.githubToken: env:NAME | file:/path' });
+    out.push({ name: 'github credentials', verdict: 'FAIL', detail: input.credentialError ?? 'no credential', hint: 'set the variable or file that --github-token (default env:GITHUB_TOKEN) names; references are env:NAME or file:/path' });
   } else {
     for (const pool of input.pools) {
       try {
