@@ -94,7 +94,8 @@ export function createGitHubPort(opts: GitHubPortOptions): GitHubPort {
         return ok;
       },
       onSecondaryRateLimit: (retryAfterS: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => {
-        const ok = retryCount < secondaryRetries;
+        // A long pause is not waited out inside the request: that would freeze the pool's loop for as long.
+        const ok = retryCount < secondaryRetries && retryAfterS * 1000 <= maxWait;
         log.warn('GitHub secondary rate limit', { route: `${o.method} ${o.url}`, retryAfterMs: retryAfterS * 1000, retrying: ok });
         return ok;
       },
