@@ -53,9 +53,21 @@ export interface GitHubPortOptions {
   orgRepoBudget?: number;
   /** Concurrent job-list requests within one listJobs call. Default 4. */
   concurrency?: number;
+  /** Each HTTP attempt gives up after this long (a GitHub that never answers must not freeze the loop). Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
+
+/** fetch with a per-attempt deadline; an abort surfaces as a network error (unreachable, retried). */
+const timedFetch =
+  (timeoutMs: number): typeof fetch =>
+  (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    // AbortSignal.any is Node 20.3+; no caller here passes a signal of its own, so the deadline alone is kept then.
+    const signal = init?.signal && typeof AbortSignal.any === 'function' ? AbortSignal.any([init.signal, deadline]) : (init?.signal ?? deadline);
+    return fetch(input, { ...init, signal });
+  };
 type Client = InstanceType<typeof ThrottledOctokit>;
 
 const silent: PortLogger = { warn: () => undefined, info: () => undefined, debug: () => undefined };
@@ -78,6 +90,7 @@ export function createGitHubPort(opts: GitHubPortOptions): GitHubPort {
           authStrategy: createAppAuth,
           auth: { appId: opts.auth.appId, privateKey: opts.auth.privateKeyPem, installationId: opts.auth.installationId },
         }),
+    request: { fetch: timedFetch(opts.requestTimeoutMs ?? 30_000) },
     // Octokit's own log lines may carry request objects: keep only their text, at debug.
     log: { debug: () => undefined, info: () => undefined, warn: (m: unknown) => log.debug(String(m)), error: (m: unknown) => log.debug(String(m)) },
     retry: { retries: opts.retries ?? 2, retryAfterBaseValue: opts.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
