@@ -10,7 +10,18 @@ export interface RuntimePortOptions {
   port?: number;
   /** Called once per engine operation, for metrics. */
   onOperation?: (op: string, result: 'ok' | 'error', durationMs: number) => void;
+  /** Listing containers and ping give up after this long: every tick awaits them. Default 30 s. */
+  listTimeoutMs?: number;
 }
+
+/** Rejects as unreachable after `ms`: a wedged engine accepts the connection and never answers. */
+const withDeadline = <T>(name: string, ms: number, work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PortError(ErrorKind.Unreachable, `docker ${name}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+};
 
 /**
  * A Docker endpoint as operators write it (`unix:///var/run/docker.sock`, a bare socket path, `tcp://host:2375`,
@@ -48,6 +59,8 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
       ? new Docker({ host: opts.host, port: opts.port ?? 2375 })
       : new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
 
+  const listTimeout = opts.listTimeoutMs ?? 30_000;
+
   async function op<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
@@ -63,15 +76,18 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
   return {
     ping: () =>
       op('ping', async () => {
-        const v = await docker.version();
+        const v = await withDeadline('ping', listTimeout, docker.version());
         return { version: v.Version, apiVersion: v.ApiVersion };
       }),
 
     list: (labels) =>
       op('list', async () => {
         const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-        const rows = await docker.listContainers({ all: true, filters });
-        return Promise.all(rows.map((r) => toInfo(docker, r)));
+        return withDeadline(
+          'list',
+          listTimeout,
+          docker.listContainers({ all: true, filters }).then((rows) => Promise.all(rows.map((r) => toInfo(docker, r)))),
+        );
       }),
 
     create: (spec) =>
