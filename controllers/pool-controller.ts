@@ -234,6 +234,7 @@ export class PoolController {
       containers,
       jobs,
       inFlight: this.actuators.inFlight(names, creatingWhenListed),
+      ...(jobs && this.deps.demand.assignedRunners ? { assignedRunners: this.deps.demand.assignedRunners() } : {}),
       rateLimit: this.deps.github.rateLimit(),
     };
   }
