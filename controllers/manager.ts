@@ -148,7 +148,13 @@ export class Manager {
     // A runner container starting or exiting wakes its pool at once; the pool's timer remains the safety net.
     this.unwatch = this.deps.runtime.watch?.(
       { [Label.ManagedBy]: MANAGED_BY, [Label.ControllerId]: this.deps.controllerId },
-      (e) => this.pools.get(e.labels[Label.Pool] ?? '')?.nudge(`container-${e.action}`),
+      (e) => {
+        const pool = this.pools.get(e.labels[Label.Pool] ?? '');
+        if (!pool) return;
+        pool.nudge(`container-${e.action}`);
+        // The engine may announce a death a moment before its container list says so: look again shortly.
+        setTimeout(() => pool.nudge(`container-${e.action}-settled`), 1000).unref();
+      },
     );
   }
 

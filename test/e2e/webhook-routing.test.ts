@@ -42,7 +42,14 @@ describe('webhook-driven demand on real Docker', () => {
       expect(jobs.map((j) => j.repository).sort()).toEqual([...repos].sort());
       expect(jobs.every((j) => j.runnerName?.startsWith('org-'))).toBe(true);
       // The exited runners wake the loop through Docker events; the minute-long poll timer never has to fire.
-      await until('nothing left behind', async () => (await w.containers()).length === 0 && (await w.sim.control.state()).runners.length === 0, 10_000);
+      await until('nothing left behind', async () => (await w.containers()).length === 0 && (await w.sim.control.state()).runners.length === 0, 10_000).catch(
+        async (e: Error) => {
+          const containers = (await w.containers()).map((c) => `${c.name} ${c.state}`);
+          const runners = (await w.sim.control.state()).runners.map((r) => `${r.name} ${r.status} busy=${r.busy}`);
+          const decisions = w.logs().split('\n').filter((l) => l.includes('"decision"')).slice(-4);
+          throw new Error(`${e.message}\ncontainers: ${containers.join(', ')}\nrunners: ${runners.join(', ')}\n${decisions.join('\n')}`);
+        },
+      );
     } finally {
       await w.close();
       server.close();
