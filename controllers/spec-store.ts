@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 /**
@@ -14,7 +15,8 @@ export class SpecStore {
 
   async save(name: string, yamlText: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.${name}.yaml.${process.pid}.tmp`);
+    // Unique per write: two saves of one pool at once shared one temporary file, and the second rename failed.
+    const tmp = join(this.dir, `.${name}.yaml.${process.pid}.${randomUUID()}.tmp`);
     await writeFile(tmp, yamlText, { mode: 0o600 });
     await rename(tmp, this.file(name));
   }

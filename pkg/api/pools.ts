@@ -9,6 +9,7 @@ import { isAuthorized, requireToken } from './auth.js';
 import { checkPoolName, flag, iso, poolOr404, type ApiContext } from './context.js';
 import { maskEnv, specChanges, toDocument } from './document.js';
 import { ApiError, ErrorCode, badRequest, conflict, issueDetails } from './errors.js';
+import { Serial } from './serial.js';
 
 const deepFreeze = <T>(v: T): T => {
   if (v && typeof v === 'object') {
@@ -29,6 +30,8 @@ const specText = (req: Request): string => {
 export function poolRoutes(ctx: ApiContext): Router {
   const r = Router();
   const auth = requireToken(ctx.apiToken);
+  // Applies and deletes run one at a time: each decides from the pools the previous one left.
+  const serial = new Serial();
 
   r.get('/api/v1/pools', (_req, res) => {
     const now = ctx.now();
@@ -74,45 +77,49 @@ export function poolRoutes(ctx: ApiContext): Router {
     }
     if (spec.name !== name)
       throw badRequest(`metadata.name "${spec.name}" does not match the URL's pool "${name}"`, [{ path: 'metadata.name', message: `must be "${name}"` }]);
-    const others = [...ctx.manager.pools.values()].filter((p) => p.name !== name);
-    const overlaps = overlappingPrefixes([
-      ...others.map((p) => ({ name: p.name, prefix: p.currentSpec.runner.namePrefix, file: `pools/${p.name}` })),
-      { name, prefix: spec.runner.namePrefix, file },
-    ]).filter((i) => i.message.includes(`"${name}"`));
-    if (overlaps.length) throw new ApiError(422, ErrorCode.InvalidSpec, overlaps.map((i) => i.message).join('\n'), issueDetails(overlaps));
-    if (ctx.manager.isDeleting(name)) throw conflict(`pool "${name}" is being deleted (draining); apply again once it is gone`);
+    await serial.run(async () => {
+      const others = [...ctx.manager.pools.values()].filter((p) => p.name !== name);
+      const overlaps = overlappingPrefixes([
+        ...others.map((p) => ({ name: p.name, prefix: p.currentSpec.runner.namePrefix, file: `pools/${p.name}` })),
+        { name, prefix: spec.runner.namePrefix, file },
+      ]).filter((i) => i.message.includes(`"${name}"`));
+      if (overlaps.length) throw new ApiError(422, ErrorCode.InvalidSpec, overlaps.map((i) => i.message).join('\n'), issueDetails(overlaps));
+      if (ctx.manager.isDeleting(name)) throw conflict(`pool "${name}" is being deleted (draining); apply again once it is gone`);
 
-    const existing = ctx.manager.get(name);
-    const result = !existing ? 'created' : existing.currentHash === hash ? 'unchanged' : 'configured';
-    const answer = {
-      name,
-      result,
-      hash,
-      previous_hash: existing?.currentHash ?? null,
-      changes: result === 'unchanged' ? [] : specChanges(existing?.currentSpec, spec),
-      dry_run: dryRun,
-      applied_at: new Date(ctx.now()).toISOString(),
-    };
-    if (!dryRun && result !== 'unchanged') {
-      // Persist first: if the write fails nothing changed, and once it succeeds a restart keeps what was answered.
-      await ctx.store?.save(name, text);
-      ctx.manager.apply([{ spec: deepFreeze(spec), hash }]);
-      ctx.logger?.info('pool applied through the API', { event: 'pool-applied', pool: name, result, hash });
-    }
-    res.status(result === 'created' && !dryRun ? 201 : 200).json(answer);
+      const existing = ctx.manager.get(name);
+      const result = !existing ? 'created' : existing.currentHash === hash ? 'unchanged' : 'configured';
+      const answer = {
+        name,
+        result,
+        hash,
+        previous_hash: existing?.currentHash ?? null,
+        changes: result === 'unchanged' ? [] : specChanges(existing?.currentSpec, spec),
+        dry_run: dryRun,
+        applied_at: new Date(ctx.now()).toISOString(),
+      };
+      if (!dryRun && result !== 'unchanged') {
+        // Persist first: if the write fails nothing changed, and once it succeeds a restart keeps what was answered.
+        await ctx.store?.save(name, text);
+        ctx.manager.apply([{ spec: deepFreeze(spec), hash }]);
+        ctx.logger?.info('pool applied through the API', { event: 'pool-applied', pool: name, result, hash });
+      }
+      res.status(result === 'created' && !dryRun ? 201 : 200).json(answer);
+    });
   });
 
   r.delete('/api/v1/pools/:name', auth, async (req, res) => {
-    const pool = poolOr404(ctx, req.params.name as string);
-    const name = pool.name;
-    if (!ctx.manager.isDeleting(name)) {
-      await ctx.store?.remove(name);
-      ctx.manager.deletePool(name).catch((e: unknown) =>
-        ctx.logger?.warn('deleting pool failed', { event: 'pool-delete-failed', pool: name, error: String((e as Error)?.message ?? e) }),
-      );
-      ctx.logger?.info('pool deletion requested through the API', { event: 'pool-deleting', pool: name });
-    }
-    res.status(202).json({ name, result: 'draining', message: 'no new runners; idle ones are removed, busy ones finish their job, then the pool is forgotten' });
+    const name = checkPoolName(req.params.name as string);
+    await serial.run(async () => {
+      poolOr404(ctx, name);
+      if (!ctx.manager.isDeleting(name)) {
+        await ctx.store?.remove(name);
+        ctx.manager.deletePool(name).catch((e: unknown) =>
+          ctx.logger?.warn('deleting pool failed', { event: 'pool-delete-failed', pool: name, error: String((e as Error)?.message ?? e) }),
+        );
+        ctx.logger?.info('pool deletion requested through the API', { event: 'pool-deleting', pool: name });
+      }
+      res.status(202).json({ name, result: 'draining', message: 'no new runners; idle ones are removed, busy ones finish their job, then the pool is forgotten' });
+    });
   });
 
   return r;
