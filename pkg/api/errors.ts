@@ -54,6 +54,18 @@ export const body = (e: ApiError) => ({ error: { code: e.code, message: e.messag
 export const unknownRoute: RequestHandler = (req, _res, next) =>
   next(new ApiError(404, ErrorCode.NotFound, `no route ${req.method} ${req.path}; see /docs`));
 
+type BodyError = { type?: string; status?: number; expose?: boolean };
+
+/** The body parser's refusals of a Content-Encoding or charset it cannot decode (they were answered 500). */
+const unsupportedBody = (err: unknown): boolean =>
+  !!err && typeof err === 'object' && ['encoding.unsupported', 'charset.unsupported'].includes((err as BodyError).type ?? '');
+
+/** Any other client error the body parser raised (aborted, bad length, deflate errors): the client's fault, a 400. */
+const clientBodyError = (err: unknown): boolean => {
+  const e = err as BodyError;
+  return !!e && typeof e === 'object' && e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500;
+};
+
 /** Turns anything thrown into the stable JSON shape; internal messages are logged, not returned. */
 export function errorHandler(log?: { warn(m: string, meta?: object): void }): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -62,7 +74,9 @@ export function errorHandler(log?: { warn(m: string, meta?: object): void }): Er
     else if (err && typeof err === 'object' && (err as { type?: string }).type === 'entity.parse.failed')
       e = badRequest(`request body is not valid JSON: ${(err as Error).message}`);
     else if (err && typeof err === 'object' && (err as { type?: string }).type === 'entity.too.large')
-      e = new ApiError(413 as number, ErrorCode.BadRequest, 'request body is too large');
+      e = new ApiError(413 as number, ErrorCode.BadRequest, 'request body is too large (limit 1 MB)');
+    else if (unsupportedBody(err)) e = new ApiError(415, ErrorCode.BadRequest, `${(err as Error).message}; send the body uncompressed in UTF-8`);
+    else if (clientBodyError(err)) e = badRequest(`the request body could not be read: ${(err as Error).message}`);
     else {
       log?.warn('api request failed', { event: 'api-error', method: req.method, path: req.path, error: String((err as Error)?.message ?? err) });
       e = new ApiError(500, ErrorCode.Internal, 'internal error; see the controller log');
