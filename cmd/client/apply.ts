@@ -40,7 +40,7 @@ export const run = (argv: string[]): Promise<number> =>
     const applied: string[] = [];
     for (const doc of pools) {
       try {
-        const res = await client.request('PUT', `/api/v1/pools/${encodeURIComponent(doc.name)}${dry}`, { yaml: doc.yaml });
+        const res = await client.request('PUT', `/api/v1/pools/${encodeURIComponent(doc.name)}${dry}`, { yaml: doc.yaml, keys: ['result', 'hash'] });
         const a = res.body as ApplyAnswer;
         out(`pool/${a.name} ${a.result}${a.dry_run ? ' (dry run)' : ''}`);
         if (!since || a.applied_at < since) since = a.applied_at;

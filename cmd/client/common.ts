@@ -79,7 +79,15 @@ export class Client {
     if (!/^https?:\/\//.test(this.server)) throw new UsageError(`--server must be an http(s) URL, got "${this.server}"`);
   }
 
-  async request(method: string, path: string, opts: { body?: unknown; yaml?: string } = {}): Promise<{ status: number; body: unknown; text: string }> {
+  /**
+   * `expect` is what a shghar controller answers with on success: JSON (default) or plain text (logs); `keys` are
+   * fields the JSON answer must have, so another service's JSON is not taken for an answer.
+   */
+  async request(
+    method: string,
+    path: string,
+    opts: { body?: unknown; yaml?: string; expect?: 'json' | 'text'; keys?: string[] } = {},
+  ): Promise<{ status: number; body: unknown; text: string }> {
     const headers: Record<string, string> = { accept: 'application/json, text/plain' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: string | undefined;
@@ -97,18 +105,26 @@ export class Client {
       throw new CliError(`cannot reach ${this.server}: is \`shghar run\` running? set --server or SHGHAR_SERVER`);
     }
     const text = await res.text();
-    const json = (res.headers.get('content-type') ?? '').includes('application/json') ? safeJson(text) : undefined;
+    const type = res.headers.get('content-type') ?? '';
+    const json = type.includes('application/json') ? safeJson(text) : undefined;
+    // Something else at that address (another service, a proxy's error page) must not pass for an answer.
+    const foreign = () =>
+      new CliError(`${this.server} did not answer ${method} ${path} like a shghar controller (HTTP ${res.status}, ${type.split(';')[0] || 'no content type'})\n  hint: point --server or SHGHAR_SERVER at \`shghar run\`'s API`);
     if (res.status >= 400) {
       const body = json as ApiErrorBody | undefined;
-      const msg = body?.error?.message ?? `${method} ${path}: HTTP ${res.status}`;
+      if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') throw foreign();
+      const msg = body.error.message;
       const hint = HINTS[res.status];
       throw new HttpError(res.status, body, hint ? `${msg}\n  hint: ${hint}` : msg);
     }
+    if ((opts.expect ?? 'json') === 'json' ? !json || typeof json !== 'object' : !type.startsWith('text/plain')) throw foreign();
+    if ((opts.keys ?? []).some((k) => !(k in (json as object)))) throw foreign();
     return { status: res.status, body: json, text };
   }
 
-  async get<T>(path: string): Promise<T> {
-    return (await this.request('GET', path)).body as T;
+  /** A JSON object from GET, which must have `keys`. */
+  async get<T>(path: string, ...keys: string[]): Promise<T> {
+    return (await this.request('GET', path, { keys })).body as T;
   }
 }
 

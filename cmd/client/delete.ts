@@ -25,7 +25,7 @@ export const run = (argv: string[]): Promise<number> =>
     const client = new Client(p.values);
     if (what === 'runner' || what === 'runners') {
       try {
-        const res = await client.request('DELETE', `/api/v1/runners/${encodeURIComponent(name)}${p.values.force ? '?force=true' : ''}`);
+        const res = await client.request('DELETE', `/api/v1/runners/${encodeURIComponent(name)}${p.values.force ? '?force=true' : ''}`, { keys: ['name', 'registration'] });
         const b = res.body as { name: string; registration: string };
         out(`runner/${b.name} deleted${b.registration === 'busy' ? ' (its registration is still running a job on GitHub; it will be cleaned up)' : ''}`);
         return 0;
@@ -37,7 +37,7 @@ export const run = (argv: string[]): Promise<number> =>
     if (what === 'pool' || what === 'pools') {
       const timeoutMs = parseDuration(p.values.timeout ?? '10m');
       if (timeoutMs === undefined) throw new UsageError(`--timeout must be a duration such as 30s or 10m`);
-      await client.request('DELETE', `/api/v1/pools/${encodeURIComponent(name)}`);
+      await client.request('DELETE', `/api/v1/pools/${encodeURIComponent(name)}`, { keys: ['result'] });
       out(`pool/${name} deleting (draining)`);
       if (!p.values.wait) return 0;
       const deadline = Date.now() + timeoutMs;

@@ -62,6 +62,6 @@ export const run = (argv: string[]): Promise<number> =>
     if (!name) throw new UsageError('give the pool name: shghar describe pool NAME');
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const client = new Client(p.values);
-    out(describePool(await client.get<PoolDetail>(`/api/v1/pools/${encodeURIComponent(name)}`)));
+    out(describePool(await client.get<PoolDetail>(`/api/v1/pools/${encodeURIComponent(name)}`, 'name', 'observed', 'runners')));
     return 0;
   });

@@ -25,7 +25,7 @@ export const run = (argv: string[]): Promise<number> =>
     let failed = 0;
     for (const doc of pools) {
       try {
-        const a = (await client.request('PUT', `/api/v1/pools/${encodeURIComponent(doc.name)}?dryRun=true`, { yaml: doc.yaml })).body as ApplyAnswer;
+        const a = (await client.request('PUT', `/api/v1/pools/${encodeURIComponent(doc.name)}?dryRun=true`, { yaml: doc.yaml, keys: ['result', 'hash'] })).body as ApplyAnswer;
         if (a.result === 'unchanged') {
           out(`  pool/${a.name} unchanged`);
           continue;

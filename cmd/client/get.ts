@@ -53,15 +53,15 @@ export const run = (argv: string[]): Promise<number> =>
     const kind = what === 'pool' ? 'pools' : what === 'runner' ? 'runners' : what;
     if (kind === 'pools') {
       const pools = name
-        ? [await client.get<PoolView>(`/api/v1/pools/${encodeURIComponent(name)}`)]
-        : (await client.get<{ pools: PoolView[] }>('/api/v1/pools')).pools;
+        ? [await client.get<PoolView>(`/api/v1/pools/${encodeURIComponent(name)}`, 'name', 'observed')]
+        : (await client.get<{ pools: PoolView[] }>('/api/v1/pools', 'pools')).pools;
       if (format === 'json' || format === 'yaml') return out(serialize(name ? pools[0] : pools, format)), 0;
       if (!pools.length) return out('No pools. Apply one with `shghar apply -f FILE`.'), 0;
       out(poolsTable(pools, format === 'wide'));
       return 0;
     }
     if (kind === 'runners') {
-      let runners = (await client.get<{ runners: RunnerView[] }>('/api/v1/runners')).runners;
+      let runners = (await client.get<{ runners: RunnerView[] }>('/api/v1/runners', 'runners')).runners;
       if (p.values.pool) runners = runners.filter((r) => r.pool === p.values.pool);
       if (name) runners = runners.filter((r) => r.name === name);
       // A name that matches nothing is a failed lookup (exit 1, like an unknown pool), not bad usage (exit 2).

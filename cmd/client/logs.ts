@@ -25,12 +25,12 @@ export const run = (argv: string[]): Promise<number> =>
     const client = new Client(p.values);
     const path = `/api/v1/runners/${encodeURIComponent(runner)}/logs`;
     if (!p.values.follow) {
-      for (const l of lines((await client.request('GET', `${path}?tail=${tail}`)).text)) process.stdout.write(`${l}\n`);
+      for (const l of lines((await client.request('GET', `${path}?tail=${tail}`, { expect: 'text' })).text)) process.stdout.write(`${l}\n`);
       return 0;
     }
     // Follow by polling the whole log and printing what is past the lines already seen. The first tail comes from
     // the same read that sets the mark, so a line written between two reads is neither lost nor printed twice.
-    const first = lines((await client.request('GET', `${path}?tail=0`)).text);
+    const first = lines((await client.request('GET', `${path}?tail=0`, { expect: 'text' })).text);
     const n = Number(tail);
     for (const l of n > 0 ? first.slice(-n) : first) process.stdout.write(`${l}\n`);
     let seen = first.length;
@@ -38,7 +38,7 @@ export const run = (argv: string[]): Promise<number> =>
       await sleep(500);
       let all: string[];
       try {
-        all = lines((await client.request('GET', `${path}?tail=0`)).text);
+        all = lines((await client.request('GET', `${path}?tail=0`, { expect: 'text' })).text);
       } catch (e) {
         if (e instanceof HttpError && e.status === 404) return 0; // the runner finished and is gone
         throw e;

@@ -33,14 +33,14 @@ export const run = (argv: string[]): Promise<number> =>
     if (min === undefined && max === undefined) throw new UsageError('give --min and/or --max');
     const client = new Client(p.values);
     const path = `/api/v1/pools/${encodeURIComponent(name)}`;
-    const pool = await client.get<PoolDetail>(path);
+    const pool = await client.get<PoolDetail>(path, 'name', 'document');
     const doc = structuredClone(pool.document);
     const scaling = doc.spec.scaling;
     if (min !== undefined) scaling.min = min;
     if (max !== undefined) scaling.max = max;
     let a: ApplyAnswer;
     try {
-      a = (await client.request('PUT', path, { yaml: dump(doc, { noRefs: true }) })).body as ApplyAnswer;
+      a = (await client.request('PUT', path, { yaml: dump(doc, { noRefs: true }), keys: ['result', 'hash'] })).body as ApplyAnswer;
     } catch (e) {
       if (e instanceof HttpError && e.status === 422)
         throw new CliError((e.body?.error.details ?? []).map((d) => `pool/${name}: ${d.path}: ${d.message}`).join('\n') || e.message);

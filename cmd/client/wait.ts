@@ -23,7 +23,7 @@ export async function waitForPools(client: Client, names: string[], since: strin
   const pending = new Set(names);
   while (pending.size) {
     for (const name of [...pending]) {
-      const p = await client.get<PoolDetail>(`/api/v1/pools/${encodeURIComponent(name)}`);
+      const p = await client.get<PoolDetail>(`/api/v1/pools/${encodeURIComponent(name)}`, 'name', 'observed');
       const line = progress(p);
       if (last.get(name) !== line) out(line);
       last.set(name, line);
