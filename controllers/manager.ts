@@ -172,10 +172,6 @@ export class Manager {
     return pools;
   }
 
-  nudgeAll(reason: string): void {
-    for (const p of this.pools.values()) p.nudge(reason);
-  }
-
   unmatchedJobs(): Job[] {
     const jobs = this.demand.unmatched();
     this.deps.metrics?.unmatchedJobs?.(jobs.length);

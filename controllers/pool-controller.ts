@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Label, MANAGED_BY, type RuntimePort } from '../pkg/docker/port.js';
 import type { GitHubPort, Job, Registration } from '../pkg/github/port.js';
+import { newReconcileId } from '../pkg/log/index.js';
 import type { TickObservation } from '../pkg/metrics/metrics.js';
 import type { PoolSpec } from '../pkg/spec/types.js';
 import { Actuators, type Outcome } from './actuators.js';
 import { computeDesiredState } from './desired-state.js';
 import { exitOutcome } from './exit-outcome.js';
-import { applyGuards, recordOutcome } from './guards.js';
+import { applyGuards, recordOutcome, recordScaleUp } from './guards.js';
 import { generateRunnerName } from './names.js';
 import { nextMemory } from './snapshot.js';
 import { ActionKind, emptyMemory, type Action, type GuardedPlan, type Plan, type PoolMemory, type Snapshot } from './types.js';
@@ -242,7 +243,7 @@ export class PoolController {
   /** One reconcile: observe, decide, act. Never throws. */
   async tick(): Promise<TickReport | undefined> {
     const started = this.now();
-    const reconcileId = randomBytes(6).toString('hex');
+    const reconcileId = newReconcileId();
     const log = this.deps.logger.child({ pool: this.spec.name, reconcileId });
     try {
       const snapshot = await this.observe(started);
@@ -325,7 +326,7 @@ export class PoolController {
         taken.add(name);
         names.push(name);
       }
-      this.memory = { ...this.memory, lastScaleUpAt: now };
+      this.memory = recordScaleUp(this.memory, now);
       const reason = creates.map((a) => a.reason).join('; ');
       this.lastAction = { at: now, kind: 'scale-up', count, reason };
       this.deps.events?.record(spec.name, 'Normal', 'ScalingUp', `creating ${count} runner(s): ${reason}`, now);

@@ -65,19 +65,6 @@ export function createLogger(opts: LoggerOptions): Logger {
   });
 }
 
-/** A logger that writes nowhere: for tests and library callers that were given none. */
-export function nullLogger(): Logger {
-  return createLogger({
-    level: 'error',
-    structured: true,
-    stream: new Writable({
-      write(_chunk, _enc, cb) {
-        cb();
-      },
-    }),
-  });
-}
-
 /** Short random id that ties together every line one reconcile tick wrote. */
 export const newReconcileId = (): string => randomBytes(6).toString('hex');
 
