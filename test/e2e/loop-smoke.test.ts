@@ -32,5 +32,27 @@ describe('the reconcile loop on real Docker against the simulator', () => {
     // The ephemeral runner is gone after its job and a fresh one keeps the minimum.
     await until('replaced', async () => (await w.sim.control.state()).runners.filter((r) => r.status === 'online' && r.name.startsWith('tok-')).length === 1);
   });
+
+  test('stopping with drain removes idle runners and leaves the busy one running its job', async () => {
+    // A world of its own: runners killed by the earlier tests may still look online to the simulator for a while.
+    const d = await startWorld();
+    try {
+      await drainCase(d);
+    } finally {
+      await d.close();
+    }
+  });
 });
+
+async function drainCase(w: World): Promise<void> {
+  w.start(poolDoc({ name: 'drain', min: 2, max: 2 }));
+  await until('2 online', async () => (await w.sim.control.state()).runners.filter((r) => r.status === 'online' && r.name.startsWith('drain-')).length === 2);
+  const { id } = await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted'], durationMs: 60_000 });
+  const busy = await until('the job running', async () => (await w.sim.control.state()).jobs.find((j) => j.id === id && j.status === 'in_progress')?.runnerName);
+  await w.manager!.stop({ drain: true });
+  const left = (await w.containers()).filter((c) => c.state === 'running').map((c) => c.name);
+  expect(left).toEqual([busy]);
+  expect((await w.sim.control.state()).jobs.find((j) => j.id === id)?.status).toBe('in_progress');
+  expect((await w.sim.control.state()).runners.map((r) => r.name)).toEqual([busy]);
+}
 
