@@ -35,6 +35,17 @@ export function parseDockerEndpoint(endpoint: string | undefined): Pick<RuntimeP
   return { host: u.hostname, port: u.port ? Number(u.port) : 2375 };
 }
 
+/** Whether an engine object exists: its inspect answers, or fails with 404. */
+async function exists(inspect: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await inspect();
+    return true;
+  } catch (err) {
+    if (isStatus(err, 404)) return false;
+    throw err;
+  }
+}
+
 /** Pulls an image, resolving when the engine has finished (or failing with the engine's reason). */
 async function pullImage(docker: Docker, image: string): Promise<void> {
   let stream: NodeJS.ReadableStream;
@@ -189,27 +200,9 @@ export function createRuntimePort(opts: RuntimePortOptions = {}): RuntimePort {
       };
     },
 
-    networkExists: (name) =>
-      op('networkExists', async () => {
-        try {
-          await docker.getNetwork(name).inspect();
-          return true;
-        } catch (err) {
-          if (isStatus(err, 404)) return false;
-          throw err;
-        }
-      }),
+    networkExists: (name) => op('networkExists', () => exists(() => docker.getNetwork(name).inspect())),
 
-    imageExists: (image) =>
-      op('imageExists', async () => {
-        try {
-          await docker.getImage(image).inspect();
-          return true;
-        } catch (err) {
-          if (isStatus(err, 404)) return false;
-          throw err;
-        }
-      }),
+    imageExists: (image) => op('imageExists', () => exists(() => docker.getImage(image).inspect())),
   };
 }
 

@@ -1,19 +1,6 @@
 import { loadPools } from '../../cmd/load-pools.js';
-import { parseSpecText, SpecError, type SpecIssue } from '../../pkg/spec/index.js';
-
-const pool = (scaling: string, extra = ''): string =>
-  `apiVersion: shghar.io/v1\nkind: RunnerPool\nmetadata:\n  name: p\nspec:\n  repository: o/r\n  runner:\n    image: img\n  scaling:\n${scaling}${extra}`;
-
-const issuesOf = (f: () => unknown): SpecIssue[] => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    expect((e as Error).message).not.toMatch(/\n\s+at /);
-    return (e as SpecError).issues;
-  }
-  throw new Error('expected a SpecError');
-};
+import { parseSpecText } from '../../pkg/spec/index.js';
+import { issuesOf, pool } from './spec-helpers.js';
 
 // Node fires any timer above 2^31-1 ms after 1 ms: an over-long interval would turn the loop into a busy spin.
 describe('durations a timer cannot hold are rejected with file, line, column and field', () => {

@@ -2,21 +2,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPools } from '../../cmd/load-pools.js';
-import { loadSpecs, SpecError, type SpecIssue } from '../../pkg/spec/index.js';
-
-const pool = (scaling: string, extra = ''): string =>
-  `apiVersion: shghar.io/v1\nkind: RunnerPool\nmetadata:\n  name: p\nspec:\n  repository: o/r\n  runner:\n    image: img\n  scaling:\n${scaling}${extra}`;
-
-const issuesOf = (f: () => unknown): SpecIssue[] => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    expect((e as Error).message).not.toMatch(/\n\s+at /);
-    return (e as SpecError).issues;
-  }
-  throw new Error('expected a SpecError');
-};
+import { loadSpecs } from '../../pkg/spec/index.js';
+import { issuesOf, pool } from './spec-helpers.js';
 
 // An editor that truncates before writing, or `> spec.yaml`, must not read as "remove every pool".
 describe('an empty spec file is an error, not an empty pool list', () => {
