@@ -115,6 +115,11 @@ test('S05 expired credentials and dead containers are not capacity', async () =>
   const c3 = await plant(w, spec, `${prefix}c3`, 'no-registration', { createdAt: threeHoursAgo });
   const c4 = await plant(w, spec, `${prefix}c4`, 'jit', { createdAt: threeHoursAgo });
   await until('R4 online', async () => (await w.sim.control.state()).runners.some((r) => r.id === c4.registrationId && r.status === 'online'));
+  // The world as the scenario states it: C1 and C2 have crashed before the controller first looks.
+  await until('C1 and C2 exited', async () => {
+    const ids = new Set(dead.map((d) => d.c.id));
+    return (await w.containers()).filter((c) => ids.has(c.id) && c.state === 'exited').length === 2;
+  });
   const jobs: { id: number }[] = [];
   for (let i = 0; i < 2; i++) jobs.push(await w.sim.control.enqueueJob({ repository: 'acme/app', labels: ['self-hosted'], durationMs: 3_000 }));
 
